@@ -1,0 +1,81 @@
+"""Identifiers: the UUID string type and the deterministic ids of elizaOS (bit-exact with the reference)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from pydantic import BeforeValidator
+
+_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+_URI_SAFE = "-_.!~*'()"
+
+DEFAULT_SERVER_ID = "00000000-0000-0000-0000-000000000000"
+
+
+def validate_uuid(value: object) -> str | None:
+    """Return ``value`` when it is a canonical 8-4-4-4-12 UUID string (any case), else ``None``."""
+    if isinstance(value, str) and _UUID_RE.match(value):
+        return value
+    return None
+
+
+def as_uuid(value: object) -> str:
+    """Validate a UUID string, raising :class:`ValueError` that names the bad value."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    checked = validate_uuid(value)
+    if checked is None:
+        raise ValueError(f"invalid UUID: {value!r}")
+    return checked
+
+
+def _coerce_uuid(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, str) and _UUID_RE.match(value):
+        return value
+    raise ValueError(f"invalid UUID: {value!r}")
+
+
+UUID = Annotated[str, BeforeValidator(_coerce_uuid)]
+"""A UUID kept as its canonical string, validated when a model is built."""
+
+
+def string_to_uuid(value: str | int | float) -> str:
+    """Deterministic id of a string, identical to elizaOS ``stringToUuid``.
+
+    A UUID string is returned unchanged; anything else is percent-encoded like JavaScript
+    ``encodeURIComponent``, hashed with SHA-1, and formatted with the version nibble forced to 0.
+    """
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise TypeError(f"string_to_uuid expects a string or number, got {type(value).__name__}")
+    text = value if isinstance(value, str) else _js_number_string(value)
+    if _UUID_RE.match(text):
+        return text
+    digest = bytearray(hashlib.sha1(quote(text, safe=_URI_SAFE).encode("ascii")).digest()[:16])
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    digest[6] = digest[6] & 0x0F
+    h = digest.hex()
+    return f"{h[0:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+def _js_number_string(value: int | float) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def create_unique_uuid(agent_id: str, base_id: str) -> str:
+    """Agent-scoped id of a platform id: the agent id itself, or ``string_to_uuid("<base>:<agent>")``."""
+    if base_id == agent_id:
+        return agent_id
+    return string_to_uuid(f"{base_id}:{agent_id}")
+
+
+def new_uuid() -> str:
+    """A random (v4) UUID string."""
+    return str(uuid.uuid4())

@@ -1,0 +1,45 @@
+import pytest
+
+from pyeliza.types import as_uuid, create_unique_uuid, string_to_uuid
+
+ELIZA = "b850bc30-45f8-0041-a00a-83df46d8555d"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Eliza", ELIZA),
+        ("hello world", "f0355dd5-2823-054c-ae66-a0b12842c215"),
+        ("ÄÖü", "557534d4-883f-0a6c-b77c-a34215694aad"),
+        ("", "da39a3ee-5e6b-0b0d-b255-bfef95601890"),
+        ("Default Server", "3042a8f5-2da6-0c73-a9d7-a4fa1c070fcd"),
+    ],
+)
+def test_string_to_uuid_matches_reference_vectors(text: str, expected: str) -> None:
+    assert string_to_uuid(text) == expected
+
+
+def test_uuid_input_is_returned_unchanged() -> None:
+    upper = ELIZA.upper()
+    assert string_to_uuid(upper) == upper
+
+
+def test_numbers_use_their_decimal_string() -> None:
+    assert string_to_uuid(42) == string_to_uuid("42")
+    assert string_to_uuid(42.0) == string_to_uuid("42")
+
+
+def test_non_string_is_rejected() -> None:
+    with pytest.raises(TypeError):
+        string_to_uuid(None)  # type: ignore[arg-type]
+
+
+def test_create_unique_uuid_reference_vectors() -> None:
+    assert create_unique_uuid(ELIZA, "00000000-0000-0000-0000-000000000000") == "740de269-82a9-0d4f-9889-c87fb8884f7f"
+    assert create_unique_uuid(ELIZA, "some-channel") == "0e2a58eb-1298-001f-8fca-f3125e608be3"
+    assert create_unique_uuid(ELIZA, ELIZA) == ELIZA
+
+
+def test_as_uuid_rejects_garbage() -> None:
+    with pytest.raises(ValueError, match="invalid UUID"):
+        as_uuid("not-a-uuid")
