@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -42,3 +43,16 @@ def _no_outbound_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
     monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
     yield
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server with pgvector: ``POSTGRES_URL`` if set, else a throw-away embedded server."""
+    existing = os.environ.get("POSTGRES_URL")
+    if existing:
+        yield existing
+        return
+    from tests.support.postgres import embedded_postgres
+
+    with embedded_postgres() as url:
+        yield url
