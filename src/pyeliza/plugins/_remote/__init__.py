@@ -1,0 +1,31 @@
+"""Helpers shared by the remote model plugins: retries, timeouts, redaction, usage, settings, JSON output."""
+
+from .json_output import InvalidModelOutput, extract_json, object_instructions, parse_object_output, schema_problems
+from .params import coerce_params
+from .policy import retry_policy_from_settings
+from .redact import REDACTED, Redactor
+from .retry import Classifier, Failure, FailureKind, RemoteCall, RetryPolicy, parse_retry_after
+from .runtime import ModelRuntime, PrefixedSettings
+from .usage import add_usage, token_usage
+
+__all__ = [
+    "REDACTED",
+    "Classifier",
+    "Failure",
+    "FailureKind",
+    "InvalidModelOutput",
+    "ModelRuntime",
+    "PrefixedSettings",
+    "Redactor",
+    "RemoteCall",
+    "RetryPolicy",
+    "add_usage",
+    "coerce_params",
+    "extract_json",
+    "object_instructions",
+    "parse_object_output",
+    "parse_retry_after",
+    "retry_policy_from_settings",
+    "schema_problems",
+    "token_usage",
+]
