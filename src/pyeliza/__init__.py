@@ -1,7 +1,61 @@
 """pyeliza: a Python runtime for elizaOS-style AI agents."""
 
 from . import errors, types
+from .runtime import AgentConfig, AgentRuntime, ElizaOS, RunContext, Semaphore
+from .types import (
+    Action,
+    ActionResult,
+    Character,
+    Content,
+    Entity,
+    Evaluator,
+    EventType,
+    HandlerOptions,
+    Memory,
+    ModelType,
+    Plugin,
+    Provider,
+    ProviderResult,
+    Room,
+    Route,
+    Service,
+    State,
+    TaskWorker,
+    World,
+    create_unique_uuid,
+    string_to_uuid,
+)
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "errors", "types"]
+__all__ = [
+    "Action",
+    "ActionResult",
+    "AgentConfig",
+    "AgentRuntime",
+    "Character",
+    "Content",
+    "ElizaOS",
+    "Entity",
+    "Evaluator",
+    "EventType",
+    "HandlerOptions",
+    "Memory",
+    "ModelType",
+    "Plugin",
+    "Provider",
+    "ProviderResult",
+    "Room",
+    "Route",
+    "RunContext",
+    "Semaphore",
+    "Service",
+    "State",
+    "TaskWorker",
+    "World",
+    "__version__",
+    "create_unique_uuid",
+    "errors",
+    "string_to_uuid",
+    "types",
+]

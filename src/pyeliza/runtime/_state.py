@@ -1,0 +1,111 @@
+"""State composition: run the selected providers concurrently, isolated and time-limited, and merge results."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from ..types import Memory, Provider, ProviderResult, State
+from ._connections import ConnectionsMixin
+from ._core import logger
+
+DEFAULT_PROVIDER_TIMEOUT_MS = 5000
+
+
+def _empty_state() -> State:
+    return State(values={}, data={}, text="")
+
+
+class StateMixin(ConnectionsMixin):
+    def _provider_timeout_s(self) -> float:
+        value = self._number_setting("PROVIDER_TIMEOUT_MS")
+        return (value if value and value > 0 else DEFAULT_PROVIDER_TIMEOUT_MS) / 1000.0
+
+    def _select_providers(self, include_list: Sequence[str] | None, only_include: bool) -> list[Provider]:
+        if only_include and include_list:
+            wanted = set(include_list)
+        else:
+            wanted = {p.name for p in self.providers if not p.private and not p.dynamic}
+            wanted.update(include_list or ())
+        selected = [p for p in self.providers if p.name in wanted]
+        selected.sort(key=lambda p: p.position)
+        return selected
+
+    async def _run_provider(self, provider: Provider, message: Memory, cached: State, limit_s: float) -> ProviderResult:
+        started = time.perf_counter()
+        try:
+            result = await asyncio.wait_for(provider.get(self.as_runtime, message, cached), limit_s)
+        except TimeoutError:
+            logger.error(
+                "agent %s: provider %s did not answer within %.0f ms; composing state without it",
+                self.character.name,
+                provider.name,
+                limit_s * 1000,
+            )
+            return ProviderResult()
+        except Exception:
+            logger.exception(
+                "agent %s: provider %s failed; composing state without it", self.character.name, provider.name
+            )
+            return ProviderResult()
+        logger.debug(
+            "agent %s: provider %s took %.1f ms",
+            self.character.name,
+            provider.name,
+            (time.perf_counter() - started) * 1000,
+        )
+        if isinstance(result, ProviderResult):
+            return result
+        if isinstance(result, dict):
+            return ProviderResult.model_validate(result)
+        logger.error(
+            "agent %s: provider %s returned %s, not a ProviderResult", self.agent_id, provider.name, type(result)
+        )
+        return ProviderResult()
+
+    async def compose_state(
+        self,
+        message: Memory,
+        include_list: Sequence[str] | None = None,
+        only_include: bool = False,
+        skip_cache: bool = False,
+    ) -> State:
+        """Compose the state for ``message`` from the providers.
+
+        Default providers are those neither private nor dynamic, plus the names in ``include_list``;
+        ``only_include`` runs exactly ``include_list``. Providers run concurrently, each with its own error
+        handling and a timeout (``PROVIDER_TIMEOUT_MS``, default 5000). Within one message id state accumulates
+        through the bounded state cache unless ``skip_cache``.
+        """
+        cached = None if skip_cache or not message.id else self.state_cache.get(message.id)
+        base = cached or _empty_state()
+        providers = self._select_providers(include_list, only_include)
+        timeout = self._provider_timeout_s()
+        results = await asyncio.gather(*(self._run_provider(p, message, base, timeout) for p in providers))
+
+        results_by_name: dict[str, Any] = dict(base.data.get("providers") or {})
+        texts: list[str] = []
+        values: dict[str, Any] = dict(base.values)
+        fresh_names: set[str] = set()
+        for provider, result in zip(providers, results, strict=True):
+            fresh_names.add(provider.name)
+            results_by_name[provider.name] = {
+                "text": result.text or "",
+                "values": result.values or {},
+                "data": result.data or {},
+                "providerName": provider.name,
+            }
+            if result.text and result.text.strip():
+                texts.append(result.text)
+            values.update(result.values or {})
+        for name, earlier in results_by_name.items():
+            if name not in fresh_names:
+                values.update(earlier.get("values") or {})
+        text = "\n".join(texts)
+        values["providers"] = text
+        state = State(values=values, data={**base.data, "providers": results_by_name}, text=text)
+        if message.id:
+            self.state_cache.set(message.id, state)
+        return state
