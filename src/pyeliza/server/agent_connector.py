@@ -1,0 +1,211 @@
+"""One running agent's link to the central message store (in-process, unlike the reference's HTTP loop).
+
+A user message on a channel becomes a memory with agent-scoped ids (world, room and memory ids derived with
+``create_unique_uuid``), the agent's pipeline handles it and persists its own reply memory, and every reply is
+stored once as a central message and broadcast once to the channel.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ..errors import StateError
+from ..types import (
+    CentralMessage,
+    ChannelType,
+    Content,
+    Media,
+    Memory,
+    MemoryMetadata,
+    MemoryType,
+    create_unique_uuid,
+    new_uuid,
+    now_ms,
+)
+from .wire import broadcast_payload
+
+if TYPE_CHECKING:
+    from ..runtime import AgentRuntime
+    from ..storage import DatabaseAdapter
+
+logger = logging.getLogger("pyeliza.server.connector")
+
+ChunkSink = Callable[[str, str, int], Awaitable[None]]
+"""``async (chunk, message_id, index)``: receives each streamed piece of a reply."""
+
+
+class Broadcaster(Protocol):
+    async def emit_to_channel(
+        self, event: str, data: dict[str, Any], channel_id: str, skip_sid: str | None = None
+    ) -> None: ...
+
+
+def _attachments(metadata: dict[str, Any]) -> list[Media] | None:
+    raw = metadata.get("attachments")
+    if not isinstance(raw, list):
+        return None
+    media = []
+    for item in raw:
+        if isinstance(item, dict) and item.get("url"):
+            media.append(
+                Media(
+                    id=str(item.get("id") or new_uuid()),
+                    url=str(item["url"]),
+                    title=item.get("title") or item.get("name"),
+                    content_type=item.get("contentType"),
+                )
+            )
+    return media or None
+
+
+class AgentConnector:
+    """Feeds central messages to one agent and publishes its replies."""
+
+    def __init__(self, runtime: AgentRuntime, central: DatabaseAdapter, broadcaster: Broadcaster) -> None:
+        self.runtime = runtime
+        self.central = central
+        self.broadcaster = broadcaster
+
+    @property
+    def agent_id(self) -> str:
+        return self.runtime.agent_id
+
+    async def on_new_message(self, payload: dict[str, Any]) -> None:
+        """Bus handler for ``new_message`` (skipped when this agent answers the message directly)."""
+        if payload.get("direct_agent_id") == self.agent_id:
+            return
+        await self.process(payload)
+
+    async def process(self, payload: dict[str, Any], on_chunk: ChunkSink | None = None) -> list[Content]:
+        """Handle one central message if this agent takes part in its channel; returns the replies sent."""
+        agent_id = self.agent_id
+        central_id = str(payload["id"])
+        channel_id = str(payload["channel_id"])
+        author_id = str(payload["author_id"])
+        if author_id == agent_id:
+            return []
+        if not await self.central.is_channel_participant(channel_id, agent_id):
+            return []
+        memory = await self._to_memory(payload)
+        if memory.id is not None and await self.runtime.get_memory_by_id(memory.id) is not None:
+            return []
+        server_id = str(payload["message_server_id"])
+        replies: list[Content] = []
+        index = 0
+
+        async def deliver(content: Content) -> list[Memory]:
+            if not (content.text or "").strip() or "IGNORE" in (content.actions or []):
+                return []
+            await self._publish_reply(content, channel_id, server_id, central_id, memory)
+            replies.append(content)
+            return []
+
+        async def stream(chunk: str, message_id: str | None = None) -> None:
+            nonlocal index
+            reply_id = message_id or ""
+            await self.broadcaster.emit_to_channel(
+                "messageStreamChunk",
+                {"channelId": channel_id, "messageId": reply_id, "chunk": chunk, "index": index, "agentId": agent_id},
+                channel_id,
+            )
+            if on_chunk is not None:
+                await on_chunk(chunk, reply_id, index)
+            index += 1
+
+        service = self.runtime.message_service
+        if service is None:
+            raise StateError(f"agent {agent_id} has no message service: initialise the runtime first")
+        await service.handle_message(memory, deliver, on_stream_chunk=stream)
+        return replies
+
+    async def _to_memory(self, payload: dict[str, Any]) -> Memory:
+        agent_id = self.agent_id
+        central_id = str(payload["id"])
+        channel_id = str(payload["channel_id"])
+        server_id = str(payload["message_server_id"])
+        author_id = str(payload["author_id"])
+        metadata: dict[str, Any] = dict(payload.get("metadata") or {})
+        channel = await self.central.get_channel_details(channel_id)
+        channel_type = channel.type if channel is not None else ChannelType.GROUP
+        world_id = create_unique_uuid(agent_id, server_id)
+        room_id = create_unique_uuid(agent_id, channel_id)
+        display_name = payload.get("author_display_name") or f"User-{author_id[:8]}"
+        source = str(payload.get("source_type") or "central-bus")
+        await self.runtime.ensure_connection(
+            author_id,
+            room_id,
+            world_id=world_id,
+            world_name=str(metadata.get("serverName") or f"Server {server_id[:8]}"),
+            user_name=display_name,
+            name=display_name,
+            source=source,
+            type=channel_type,
+            channel_id=channel_id,
+            message_server_id=server_id,
+        )
+        in_reply_to = payload.get("in_reply_to_message_id")
+        raw_message = dict(payload.get("raw_message") or {})
+        raw_message.update({"senderName": display_name, "senderId": author_id})
+        return Memory(
+            id=create_unique_uuid(agent_id, f"{central_id}-{agent_id}"),
+            entity_id=author_id,
+            agent_id=agent_id,
+            room_id=room_id,
+            world_id=world_id,
+            content=Content(
+                text=str(payload.get("content") or ""),
+                source=source,
+                channel_type=str(channel_type),
+                attachments=_attachments(metadata),
+                in_reply_to=create_unique_uuid(agent_id, str(in_reply_to)) if in_reply_to else None,
+            ),
+            created_at=int(payload.get("created_at") or now_ms()),
+            metadata=MemoryMetadata.model_validate(
+                {
+                    **metadata,
+                    "type": MemoryType.MESSAGE,
+                    "source": source,
+                    "sourceId": central_id,
+                    "raw": raw_message,
+                }
+            ),
+        )
+
+    async def _publish_reply(
+        self, content: Content, channel_id: str, server_id: str, in_reply_to: str, incoming: Memory
+    ) -> None:
+        channel = await self.central.get_channel_details(channel_id)
+        channel_type = str(channel.type) if channel is not None else str(ChannelType.GROUP)
+        now = now_ms()
+        metadata: dict[str, Any] = {
+            "agent_id": self.agent_id,
+            "agentName": self.runtime.character.name,
+            "channelType": channel_type,
+            "isDm": channel_type == ChannelType.DM,
+            "thought": content.thought,
+            "actions": content.actions or [],
+            "responseId": content.response_id,
+            "attachments": [a.to_json_dict() for a in content.attachments or []],
+        }
+        stored = await self.central.create_message(
+            CentralMessage(
+                id=new_uuid(),
+                channel_id=channel_id,
+                author_id=self.agent_id,
+                content=content.text or "",
+                raw_message={"text": content.text, "thought": content.thought, "actions": content.actions or []},
+                in_reply_to_root_message_id=in_reply_to,
+                source_type="agent_response",
+                metadata=metadata,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        await self.broadcaster.emit_to_channel(
+            "messageBroadcast",
+            broadcast_payload(stored, server_id=server_id, sender_name=self.runtime.character.name),
+            channel_id,
+        )
+        logger.debug("agent %s replied in channel %s to %s", self.agent_id, channel_id, incoming.id)

@@ -1,0 +1,1 @@
+"""The REST routers of the server, one module per area of the elizaOS API."""
