@@ -115,11 +115,11 @@ class RemoteCall:
     redactor: Redactor = field(default_factory=Redactor)
     rng: random.Random = field(default_factory=random.Random)
 
-    def error(self, failure: Failure, attempts: int) -> ModelError:
+    def error(self, failure: Failure, attempts: int | None = None) -> ModelError:
         """The error raised after the last attempt; its message names provider, model and cause."""
-        tries = f"after {attempts} attempt{'s' if attempts != 1 else ''}"
+        tries = f" after {attempts} attempt{'s' if attempts != 1 else ''}" if attempts else ""
         message = self.redactor(
-            f"{self.provider} {self.operation} with model {self.model!r} failed {tries} ({failure.kind}): "
+            f"{self.provider} {self.operation} with model {self.model!r} failed{tries} ({failure.kind}): "
             f"{failure.cause}"
         )
         if failure.kind is FailureKind.TIMEOUT:

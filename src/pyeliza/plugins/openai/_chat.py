@@ -23,7 +23,7 @@ from .._remote import (
     token_usage,
 )
 from ._config import OpenAIConfig
-from ._sdk import classify_openai_error, open_client
+from ._sdk import classify_openai_error
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -68,7 +68,7 @@ def completion_usage(usage: CompletionUsage | None) -> TokenUsage | None:
 
 def completion_text(call: RemoteCall, completion: ChatCompletion) -> str:
     if not completion.choices:
-        raise call.error(Failure(FailureKind.RESPONSE, "the answer has no choices"), 1)
+        raise call.error(Failure(FailureKind.RESPONSE, "the answer has no choices"))
     return completion.choices[0].message.content or ""
 
 
@@ -86,9 +86,7 @@ async def generate_text(
     call = config.call(model, "chat completion")
     if text_params.stream:
         return await stream_text(config, call, request)
-    async with open_client(
-        api_key=config.api_key, base_url=config.base_url, timeout_seconds=config.policy.timeout_seconds
-    ) as client:
+    async with config.client() as client:
         completion = await call.run(lambda: client.chat.completions.create(**request))
     return ModelResponse(
         completion_text(call, completion), completion_usage(completion.usage), completion.model or model
@@ -97,9 +95,7 @@ async def generate_text(
 
 async def stream_text(config: OpenAIConfig, call: RemoteCall, request: dict[str, Any]) -> TextStreamResult:
     """Open the stream (with retries), then hand out its deltas; usage arrives with the last chunk."""
-    client = open_client(
-        api_key=config.api_key, base_url=config.base_url, timeout_seconds=config.policy.timeout_seconds
-    )
+    client = config.client()
     try:
         stream = await call.run(
             lambda: client.chat.completions.create(**request, stream=True, stream_options={"include_usage": True})
@@ -130,12 +126,13 @@ async def _deltas(
                 return
             except TimeoutError as exc:
                 cause = f"the stream stalled for {call.policy.timeout_seconds:g} s after {received} delta(s)"
-                raise call.error(Failure(FailureKind.TIMEOUT, cause), 1) from exc
+                raise call.error(Failure(FailureKind.TIMEOUT, cause)) from exc
             except Exception as exc:
-                failure = classify_openai_error(exc) or Failure(FailureKind.CONNECTION, f"{type(exc).__name__}: {exc}")
+                failure = classify_openai_error(exc) or Failure(FailureKind.CONNECTION, str(exc))
+                reason = exc.__cause__ or exc
                 call.redactor.scrub_exception(exc)
-                cause = f"the stream broke off after {received} delta(s): {failure.cause}"
-                raise call.error(Failure(failure.kind, cause), 1) from exc
+                cause = f"the stream broke off after {received} delta(s) ({type(reason).__name__}: {reason})"
+                raise call.error(Failure(failure.kind, cause)) from exc
             if chunk.usage is not None:
                 result.usage = completion_usage(chunk.usage)
             if chunk.model:
@@ -174,9 +171,7 @@ async def generate_object(
     call = config.call(model, "object generation")
     usage: TokenUsage | None = None
     problem = ""
-    async with open_client(
-        api_key=config.api_key, base_url=config.base_url, timeout_seconds=config.policy.timeout_seconds
-    ) as client:
+    async with config.client() as client:
         for attempt in (1, 2):
             completion = await _complete(client, call, messages, request)
             usage = add_usage(usage, completion_usage(completion.usage))

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pyeliza.errors import ConfigurationError
 
 from .._remote import ModelRuntime, PrefixedSettings, Redactor, RemoteCall, RetryPolicy, retry_policy_from_settings
-from ._sdk import classify_openai_error
+from ._sdk import classify_openai_error, open_client
+
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI
 
 DEFAULT_MODELS: dict[str, str] = {
     "SMALL_MODEL": "gpt-4o-mini",
@@ -25,6 +31,7 @@ class OpenAIConfig:
     """One provider's resolved settings (``<PREFIX>_API_KEY``, ``<PREFIX>_BASE_URL``, model names, ...)."""
 
     provider: str
+    prefix: str
     api_key: str | None
     base_url: str | None
     models: dict[str, str]
@@ -40,6 +47,7 @@ class OpenAIConfig:
         dimensions_setting = settings.text("EMBEDDING_DIMENSIONS")
         return cls(
             provider=provider,
+            prefix=prefix,
             api_key=settings.text("API_KEY"),
             base_url=settings.text("BASE_URL", default_base_url),
             models={name: settings.text(name, default) or default for name, default in DEFAULT_MODELS.items()},
@@ -49,6 +57,16 @@ class OpenAIConfig:
             embedding_api_key=settings.text("EMBEDDING_API_KEY"),
             policy=retry_policy_from_settings(settings),
         )
+
+    def client(self, *, embeddings: bool = False) -> AsyncOpenAI:
+        """A client for this provider (``embeddings``: ``<PREFIX>_EMBEDDING_URL``/``_EMBEDDING_API_KEY`` first)."""
+        api_key = (self.embedding_api_key if embeddings else None) or self.api_key
+        base_url = (self.embedding_url if embeddings else None) or self.base_url
+        if not api_key and not base_url:
+            raise ConfigurationError(
+                f"{self.provider}: set {self.prefix}_API_KEY (or {self.prefix}_BASE_URL for a local server)"
+            )
+        return open_client(api_key=api_key, base_url=base_url, timeout_seconds=self.policy.timeout_seconds)
 
     def model(self, name: str) -> str:
         return self.models[name]

@@ -23,7 +23,6 @@ from pyeliza.types import (
 from .._remote import Failure, FailureKind, ModelRuntime, coerce_params, token_usage
 from ._chat import completion_text, completion_usage
 from ._config import OpenAIConfig
-from ._sdk import open_client
 
 DEFAULT_IMAGE_PROMPT = (
     "Describe this image. Answer with a short title on the first line and a detailed description below it."
@@ -50,20 +49,16 @@ async def embed_text(config: OpenAIConfig, runtime: ModelRuntime, params: Any) -
     request: dict[str, Any] = {"model": model, "input": text}
     if config.embedding_dimensions_explicit:
         request["dimensions"] = dimensions
-    async with open_client(
-        api_key=config.embedding_api_key or config.api_key,
-        base_url=config.embedding_url or config.base_url,
-        timeout_seconds=config.policy.timeout_seconds,
-    ) as client:
+    async with config.client(embeddings=True) as client:
         response = await call.run(lambda: client.embeddings.create(**request))
     if not response.data:
-        raise call.error(Failure(FailureKind.RESPONSE, "the answer holds no embedding"), 1)
+        raise call.error(Failure(FailureKind.RESPONSE, "the answer holds no embedding"))
     vector = [float(x) for x in response.data[0].embedding]
     if len(vector) != dimensions:
         cause = (
             f"got {len(vector)} dimensions, expected {dimensions} (set {config.provider.upper()} EMBEDDING_DIMENSIONS)"
         )
-        raise call.error(Failure(FailureKind.RESPONSE, cause), 1)
+        raise call.error(Failure(FailureKind.RESPONSE, cause))
     usage = token_usage(response.usage.prompt_tokens, 0, response.usage.total_tokens) if response.usage else None
     return ModelResponse(vector, usage, response.model or model)
 
@@ -88,9 +83,7 @@ async def describe_image(config: OpenAIConfig, runtime: ModelRuntime, params: An
         {"type": "image_url", "image_url": {"url": image.image_url}},
     ]
     request: dict[str, Any] = {"model": model, "messages": [{"role": "user", "content": content}]}
-    async with open_client(
-        api_key=config.api_key, base_url=config.base_url, timeout_seconds=config.policy.timeout_seconds
-    ) as client:
+    async with config.client() as client:
         completion = await call.run(lambda: client.chat.completions.create(**request))
     text = completion_text(call, completion)
     return ModelResponse(split_title(text), completion_usage(completion.usage), completion.model or model)
@@ -103,9 +96,7 @@ async def text_to_speech(config: OpenAIConfig, runtime: ModelRuntime, params: An
     request: dict[str, Any] = {"model": model, "input": speech.text, "voice": speech.voice or config.model("TTS_VOICE")}
     if speech.speed is not None:
         request["speed"] = speech.speed
-    async with open_client(
-        api_key=config.api_key, base_url=config.base_url, timeout_seconds=config.policy.timeout_seconds
-    ) as client:
+    async with config.client() as client:
 
         async def synthesise() -> bytes:
             response = await client.audio.speech.create(**request)
@@ -152,13 +143,11 @@ async def transcribe(config: OpenAIConfig, runtime: ModelRuntime, params: Any) -
     options: dict[str, Any] = {"model": model, "file": ("audio", audio)}
     if request.prompt:
         options["prompt"] = request.prompt
-    async with open_client(
-        api_key=config.api_key, base_url=config.base_url, timeout_seconds=config.policy.timeout_seconds
-    ) as client:
+    async with config.client() as client:
         transcription = await call.run(lambda: client.audio.transcriptions.create(**options))
     text = getattr(transcription, "text", None)
     if not isinstance(text, str):
-        raise call.error(Failure(FailureKind.RESPONSE, "the answer holds no text"), 1)
+        raise call.error(Failure(FailureKind.RESPONSE, "the answer holds no text"))
     return ModelResponse(text, _transcription_usage(getattr(transcription, "usage", None)), model)
 
 
@@ -176,9 +165,7 @@ async def generate_image(config: OpenAIConfig, runtime: ModelRuntime, params: An
     request: dict[str, Any] = {"model": model, "prompt": image.prompt, "n": image.count or 1}
     if image.size:
         request["size"] = image.size
-    async with open_client(
-        api_key=config.api_key, base_url=config.base_url, timeout_seconds=config.policy.timeout_seconds
-    ) as client:
+    async with config.client() as client:
         response = await call.run(lambda: client.images.generate(**request))
     images: list[Mapping[str, str]] = []
     for item in response.data or []:
@@ -187,5 +174,5 @@ async def generate_image(config: OpenAIConfig, runtime: ModelRuntime, params: An
         elif item.b64_json:
             images.append({"url": f"data:image/png;base64,{item.b64_json}"})
     if not images:
-        raise call.error(Failure(FailureKind.RESPONSE, "the answer holds no image"), 1)
+        raise call.error(Failure(FailureKind.RESPONSE, "the answer holds no image"))
     return ModelResponse(images, None, model)
