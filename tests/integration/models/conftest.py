@@ -1,29 +1,18 @@
-"""Fixtures of the model-provider tests: real fake servers on 127.0.0.1 and a settings-only runtime."""
+"""Fixtures of the model-provider tests: fake provider servers on 127.0.0.1 and settings-only runtimes."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
+from tests.integration.models._support import (
+    ANTHROPIC_TEST_KEY,
+    OPENAI_TEST_KEY,
+    SettingsRuntime,
+    fast_retry_settings,
+)
 from tests.support.fake_anthropic import FakeAnthropic
 from tests.support.fake_openai import FakeOpenAI
-
-from pyeliza.types import Character
-
-OPENAI_TEST_KEY = "sk-test-openai-0123456789abcdef"
-ANTHROPIC_TEST_KEY = "sk-ant-test-0123456789abcdef"
-
-
-class SettingsRuntime:
-    """The part of AgentRuntime a model handler uses: settings and the character."""
-
-    def __init__(self, settings: dict[str, Any], system: str | None = "You are Eliza, a helpful agent.") -> None:
-        self.settings = settings
-        self.character = Character(name="Eliza", bio="A test agent.", system=system)
-
-    def get_setting(self, key: str) -> Any:
-        return self.settings.get(key)
 
 
 @pytest.fixture
@@ -36,16 +25,6 @@ async def fake_openai() -> AsyncIterator[FakeOpenAI]:
 async def fake_anthropic() -> AsyncIterator[FakeAnthropic]:
     async with FakeAnthropic() as server:
         yield server
-
-
-def fast_retry_settings(prefix: str) -> dict[str, Any]:
-    """Retry settings that keep the fault tests quick (tiny back-off, short timeout)."""
-    return {
-        f"{prefix}_TIMEOUT_SECONDS": "2",
-        f"{prefix}_MAX_RETRIES": "2",
-        f"{prefix}_RETRY_BASE_DELAY_SECONDS": "0.01",
-        f"{prefix}_RETRY_MAX_DELAY_SECONDS": "2",
-    }
 
 
 @pytest.fixture
