@@ -1,0 +1,1 @@
+"""The SQL layer shared by the backends: schema, migrations, row codecs and dialect-independent rules."""

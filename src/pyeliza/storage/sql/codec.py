@@ -1,0 +1,266 @@
+"""Dialect-independent conversions between pydantic models and table rows, with input checks.
+
+Rows are any mapping from column name to value (``sqlite3.Row``, ``asyncpg.Record``); JSON columns may arrive
+as text (SQLite, asyncpg without a codec) or already decoded. Every check raises
+:class:`pyeliza.errors.InvalidInputError` naming what is wrong, before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+from pydantic_core import PydanticSerializationError
+
+from ...errors import InvalidInputError
+from ...types import (
+    Agent,
+    CentralMessage,
+    Channel,
+    Component,
+    Entity,
+    Log,
+    Memory,
+    MessageServer,
+    Relationship,
+    Room,
+    Task,
+    World,
+    validate_uuid,
+)
+
+MAX_JSON_BYTES = 1024 * 1024
+"""Largest JSON document (content, metadata, body, value) accepted in one column: 1 MiB."""
+
+
+class Row(Protocol):
+    """A result row addressable by column name (``sqlite3.Row``, ``asyncpg.Record``, a dict)."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
+def check_id(value: object, what: str) -> str:
+    """A canonical lower-case UUID string, or :class:`InvalidInputError` naming ``what``."""
+    if validate_uuid(value) is None:
+        raise InvalidInputError(f"{what} must be a UUID string, got {value!r}")
+    return str(value).lower()
+
+
+def check_optional_id(value: object, what: str) -> str | None:
+    return None if value is None else check_id(value, what)
+
+
+def check_ids(values: Sequence[object], what: str) -> list[str]:
+    if isinstance(values, str):
+        raise InvalidInputError(f"{what} must be a list of UUID strings, got a single string {values!r}")
+    return [check_id(v, what) for v in values]
+
+
+def dump_json(value: Any, what: str, *, limit: int = MAX_JSON_BYTES) -> str:
+    """Encode ``value`` as compact JSON, refusing NaN/inf, non-JSON objects and documents over ``limit`` bytes."""
+    try:
+        text = json.dumps(value, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(f"{what} is not valid JSON: {exc}") from exc
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > limit:
+        raise InvalidInputError(f"{what} is {size} bytes of JSON, over the limit of {limit} bytes")
+    return text
+
+
+def model_json(model: BaseModel | None, what: str) -> dict[str, Any]:
+    """The camelCase JSON object of a model (empty for ``None``), as a dict ready for :func:`dump_json`."""
+    if model is None:
+        return {}
+    try:
+        return model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    except (PydanticSerializationError, TypeError, ValueError) as exc:
+        raise InvalidInputError(f"{what} cannot be serialised to JSON: {exc}") from exc
+
+
+def load_json(value: Any) -> Any:
+    if value is None or not isinstance(value, str | bytes):
+        return value
+    return json.loads(value)
+
+
+def iso_from_ms(ms: int | None) -> str | None:
+    if ms is None:
+        return None
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat().replace("+00:00", "Z")
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def agent_from_row(row: Row) -> Agent:
+    data = dict(load_json(row["data"]) or {})
+    data.update(
+        {
+            "id": str(row["id"]),
+            "name": row["name"],
+            "enabled": bool(row["enabled"]),
+            "status": row["status"],
+            "createdAt": int(row["created_at"]),
+            "updatedAt": int(row["updated_at"]),
+        }
+    )
+    if row["username"] is not None:
+        data["username"] = row["username"]
+    return Agent.model_validate(data)
+
+
+def entity_from_row(row: Row, components: list[Component] | None = None) -> Entity:
+    return Entity(
+        id=str(row["id"]),
+        agent_id=str(row["agent_id"]),
+        names=list(load_json(row["names"]) or []),
+        metadata=dict(load_json(row["metadata"]) or {}),
+        components=components,
+    )
+
+
+def component_from_row(row: Row) -> Component:
+    return Component(
+        id=str(row["id"]),
+        entity_id=str(row["entity_id"]),
+        agent_id=str(row["agent_id"]),
+        room_id=str(row["room_id"]),
+        world_id=_opt_str(row["world_id"]),
+        source_entity_id=_opt_str(row["source_entity_id"]),
+        type=row["type"],
+        data=dict(load_json(row["data"]) or {}),
+        created_at=int(row["created_at"]),
+    )
+
+
+def world_from_row(row: Row) -> World:
+    return World(
+        id=str(row["id"]),
+        name=row["name"],
+        agent_id=str(row["agent_id"]),
+        message_server_id=_opt_str(row["message_server_id"]),
+        metadata=load_json(row["metadata"]),
+    )
+
+
+def room_from_row(row: Row) -> Room:
+    return Room.model_validate(
+        {
+            "id": str(row["id"]),
+            "name": row["name"],
+            "agent_id": _opt_str(row["agent_id"]),
+            "source": row["source"],
+            "type": row["type"],
+            "channel_id": row["channel_id"],
+            "message_server_id": _opt_str(row["message_server_id"]),
+            "world_id": _opt_str(row["world_id"]),
+            "metadata": load_json(row["metadata"]),
+        }
+    )
+
+
+def memory_from_row(row: Row, embedding: list[float] | None = None, similarity: float | None = None) -> Memory:
+    metadata = load_json(row["metadata"])
+    return Memory.model_validate(
+        {
+            "id": str(row["id"]),
+            "entity_id": str(row["entity_id"]),
+            "agent_id": str(row["agent_id"]),
+            "room_id": str(row["room_id"]),
+            "world_id": _opt_str(row["world_id"]),
+            "content": load_json(row["content"]),
+            "metadata": metadata or None,
+            "unique": bool(row["unique"]),
+            "created_at": int(row["created_at"]),
+            "embedding": embedding,
+            "similarity": similarity,
+        }
+    )
+
+
+def relationship_from_row(row: Row) -> Relationship:
+    return Relationship(
+        id=str(row["id"]),
+        source_entity_id=str(row["source_entity_id"]),
+        target_entity_id=str(row["target_entity_id"]),
+        agent_id=str(row["agent_id"]),
+        tags=list(load_json(row["tags"]) or []),
+        metadata=dict(load_json(row["metadata"]) or {}),
+        created_at=iso_from_ms(row["created_at"]),
+    )
+
+
+def log_from_row(row: Row) -> Log:
+    return Log(
+        id=str(row["id"]),
+        entity_id=str(row["entity_id"]),
+        room_id=_opt_str(row["room_id"]),
+        type=row["type"],
+        body=dict(load_json(row["body"]) or {}),
+        created_at=int(row["created_at"]),
+    )
+
+
+def task_from_row(row: Row) -> Task:
+    return Task(
+        id=str(row["id"]),
+        name=row["name"],
+        description=row["description"],
+        room_id=_opt_str(row["room_id"]),
+        world_id=_opt_str(row["world_id"]),
+        entity_id=_opt_str(row["entity_id"]),
+        tags=list(load_json(row["tags"]) or []),
+        metadata=dict(load_json(row["metadata"]) or {}),
+        created_at=int(row["created_at"]),
+        updated_at=int(row["updated_at"]),
+    )
+
+
+def message_server_from_row(row: Row) -> MessageServer:
+    return MessageServer(
+        id=str(row["id"]),
+        name=row["name"],
+        source_type=row["source_type"],
+        source_id=row["source_id"],
+        metadata=load_json(row["metadata"]),
+        created_at=int(row["created_at"]),
+        updated_at=int(row["updated_at"]),
+    )
+
+
+def channel_from_row(row: Row) -> Channel:
+    return Channel.model_validate(
+        {
+            "id": str(row["id"]),
+            "message_server_id": str(row["message_server_id"]),
+            "name": row["name"],
+            "type": row["type"],
+            "source_type": row["source_type"],
+            "source_id": row["source_id"],
+            "topic": row["topic"],
+            "metadata": load_json(row["metadata"]),
+            "created_at": int(row["created_at"]),
+            "updated_at": int(row["updated_at"]),
+        }
+    )
+
+
+def central_message_from_row(row: Row) -> CentralMessage:
+    return CentralMessage(
+        id=str(row["id"]),
+        channel_id=str(row["channel_id"]),
+        author_id=row["author_id"],
+        content=row["content"],
+        raw_message=load_json(row["raw_message"]),
+        in_reply_to_root_message_id=_opt_str(row["in_reply_to_root_message_id"]),
+        source_type=row["source_type"],
+        source_id=row["source_id"],
+        metadata=dict(load_json(row["metadata"]) or {}),
+        created_at=int(row["created_at"]),
+        updated_at=int(row["updated_at"]),
+    )

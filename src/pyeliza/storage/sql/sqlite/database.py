@@ -1,0 +1,271 @@
+"""The SQLite database shared by many agents: one writer thread, one reader thread, vector indexes.
+
+Writes run in ``BEGIN IMMEDIATE`` transactions on the writer thread; work that must follow a commit (vector
+index updates) is queued on the transaction and runs only once the commit succeeded. The vector indexes are
+mutated only by the writer thread, so an index load can never interleave with a write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import TYPE_CHECKING, TypeVar
+
+import numpy as np
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+from ....errors import MigrationError, StorageError
+from ....types import now_ms
+from ...adapter import MigrationStatus, PluginSchema
+from ..migrations import MIGRATIONS_TABLE, bookkeeping_ddl, destructive_allowed, plan_migration
+from ..schema import CORE_PLUGIN, build_core_metadata
+from .lockfile import DatabaseLock
+from .vector_index import RowKeys, VectorIndex
+from .worker import SqliteWorker
+
+if TYPE_CHECKING:
+    from .adapter import SqliteAdapter
+
+T = TypeVar("T")
+logger = logging.getLogger("pyeliza.storage.sqlite")
+BUSY_TIMEOUT_MS = 5000
+
+
+@dataclass
+class WriteTx:
+    """The open write transaction handed to write jobs."""
+
+    conn: sqlite3.Connection
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+
+def _setup_writer(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise StorageError(f"SQLite refused WAL mode (got {mode})")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+
+
+def _setup_reader(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA query_only=ON")
+
+
+class SqliteDatabase:
+    """An open SQLite file. ``adapter(agent_id)`` gives cheap per-agent views of it."""
+
+    dialect_name = "sqlite"
+
+    def __init__(self, path: str) -> None:
+        self.path = os.path.abspath(path)
+        self.url = f"sqlite:///{self.path}"
+        self._lock = DatabaseLock(self.path)
+        self._writer = SqliteWorker(self.path, "pyeliza-sqlite-writer", _setup_writer)
+        self._reader = SqliteWorker(self.path, "pyeliza-sqlite-reader", _setup_reader)
+        self._opened = False
+        self._dialect = sqlite_dialect.dialect()
+        self.indexes: dict[str, VectorIndex] = {}
+        self.dimensions: dict[str, tuple[int, str | None] | None] = {}
+
+    # -- lifecycle ---------------------------------------------------------------------------------------
+    @property
+    def is_open(self) -> bool:
+        return self._opened and self._writer.alive and self._reader.alive
+
+    async def open(self) -> None:
+        """Lock the file, start the threads and migrate the core schema (idempotent)."""
+        if self._opened:
+            return
+        await asyncio.to_thread(self._prepare_file)
+        try:
+            await self._writer.start()
+            await self.run_plugin_migrations([PluginSchema(CORE_PLUGIN, build_core_metadata())])
+            await self._reader.start()
+        except BaseException:
+            await self._writer.stop()
+            self._lock.release()
+            raise
+        self._opened = True
+        logger.debug("opened SQLite database %s", self.path)
+
+    def _prepare_file(self) -> None:
+        if os.path.isdir(self.path):
+            raise StorageError(f"SQLite database path {self.path} is a directory")
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot create the directory of SQLite database {self.path}: {exc}") from exc
+        self._lock.acquire()
+
+    async def close(self) -> None:
+        if not self._opened:
+            return
+        self._opened = False
+        await self._reader.stop()
+        await self._writer.stop()
+        self._lock.release()
+        self.indexes.clear()
+        self.dimensions.clear()
+        logger.debug("closed SQLite database %s", self.path)
+
+    async def __aenter__(self) -> SqliteDatabase:
+        await self.open()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    def adapter(self, agent_id: str) -> SqliteAdapter:
+        from .adapter import SqliteAdapter
+
+        return SqliteAdapter(self, agent_id)
+
+    # -- running jobs ------------------------------------------------------------------------------------
+    def _check_open(self) -> None:
+        if not self._opened:
+            raise StorageError(f"SQLite database {self.path} is not open (call open() first, or it was closed)")
+
+    async def read(self, job: Callable[[sqlite3.Connection], T]) -> T:
+        self._check_open()
+        return await self._reader.submit(job)
+
+    async def write(self, job: Callable[[WriteTx], T], *, begin: str = "BEGIN IMMEDIATE") -> T:
+        self._check_open()
+        return await self._writer.submit(lambda conn: _transaction(conn, job, begin))
+
+    async def on_writer(self, job: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``job`` on the writer thread outside a transaction (index loads)."""
+        self._check_open()
+        return await self._writer.submit(job)
+
+    # -- migrations --------------------------------------------------------------------------------------
+    async def run_plugin_migrations(self, schemas: Sequence[PluginSchema]) -> None:
+        allow = destructive_allowed()
+        for schema in schemas:
+
+            def job(conn: sqlite3.Connection, schema: PluginSchema = schema) -> None:
+                _transaction(conn, lambda tx: self._migrate(tx, schema, allow), "BEGIN EXCLUSIVE")
+
+            await self._writer.submit(job)
+
+    def _migrate(self, tx: WriteTx, schema: PluginSchema, allow: bool) -> None:
+        for statement in bookkeeping_ddl(self._dialect):
+            tx.conn.execute(statement)
+        row = tx.conn.execute(
+            f"SELECT version, checksum, snapshot FROM {MIGRATIONS_TABLE} WHERE plugin = ? "
+            "ORDER BY version DESC LIMIT 1",
+            (schema.plugin_name,),
+        ).fetchone()
+        previous = (int(row[0]), str(row[1]), json.loads(row[2])) if row else None
+        plan = plan_migration(schema.plugin_name, schema.metadata, self._dialect, previous, allow_destructive=allow)
+        if plan is None:
+            return
+        for statement in plan.statements:
+            try:
+                tx.conn.execute(statement)
+            except sqlite3.Error as exc:
+                raise MigrationError(
+                    f"migration {plan.version} of plugin {plan.plugin!r} failed on {statement!r}: {exc}"
+                ) from exc
+        tx.conn.execute(
+            f"INSERT INTO {MIGRATIONS_TABLE} (plugin, version, checksum, snapshot, applied_at) VALUES (?, ?, ?, ?, ?)",
+            (plan.plugin, plan.version, plan.checksum, plan.snapshot_json, now_ms()),
+        )
+        if plan.changes:
+            logger.info(
+                "migrated plugin %s to version %d: %s",
+                plan.plugin,
+                plan.version,
+                ", ".join(c.describe() for c in plan.changes),
+            )
+
+    async def get_migration_status(self) -> list[MigrationStatus]:
+        def job(conn: sqlite3.Connection) -> list[MigrationStatus]:
+            rows = conn.execute(
+                f"SELECT plugin, MAX(version) AS version FROM {MIGRATIONS_TABLE} GROUP BY plugin ORDER BY plugin"
+            ).fetchall()
+            out = []
+            for plugin, version in rows:
+                checksum, applied_at = conn.execute(
+                    f"SELECT checksum, applied_at FROM {MIGRATIONS_TABLE} WHERE plugin = ? AND version = ?",
+                    (plugin, version),
+                ).fetchone()
+                out.append(MigrationStatus(plugin, int(version), str(checksum), int(applied_at)))
+            return out
+
+        return await self.read(job)
+
+    # -- embedding dimension and vector index (writer thread only) ---------------------------------------
+    def agent_dimension(self, conn: sqlite3.Connection, agent_id: str) -> tuple[int, str | None] | None:
+        if agent_id not in self.dimensions:
+            row = conn.execute(
+                "SELECT dimension, model FROM agent_embedding WHERE agent_id = ?", (agent_id,)
+            ).fetchone()
+            self.dimensions[agent_id] = (int(row[0]), row[1]) if row else None
+        return self.dimensions[agent_id]
+
+    def loaded_index(self, conn: sqlite3.Connection, agent_id: str) -> VectorIndex | None:
+        """The agent's index, loading it from the table first if needed; ``None`` if no dimension is declared."""
+        index = self.indexes.get(agent_id)
+        if index is not None:
+            return index
+        declared = self.agent_dimension(conn, agent_id)
+        if declared is None:
+            return None
+        dimension = declared[0]
+        rows = conn.execute(
+            'SELECT e.memory_id, e.vector, m.type, m.room_id, m.world_id, m.entity_id, m."unique" '
+            "FROM embeddings e JOIN memories m ON m.id = e.memory_id "
+            "WHERE e.agent_id = ? AND e.dimension = ?",
+            (agent_id, dimension),
+        ).fetchall()
+        index = VectorIndex(dimension, capacity=max(1024, len(rows)))
+        if rows:
+            matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dimension)
+            keys = [RowKeys(r[2], r[3], r[4], r[5], bool(r[6])) for r in rows]
+            index.bulk_load([r[0] for r in rows], matrix, keys)
+        self.indexes[agent_id] = index
+        return index
+
+    def drop_indexes(self, agent_ids: Sequence[str] | None = None) -> None:
+        """Forget loaded indexes (after cascading deletes); they reload from the table on next use."""
+        if agent_ids is None:
+            self.indexes.clear()
+            self.dimensions.clear()
+            return
+        for agent_id in agent_ids:
+            self.indexes.pop(agent_id, None)
+            self.dimensions.pop(agent_id, None)
+
+    def remove_vectors(self, memory_ids: Sequence[str]) -> None:
+        for index in list(self.indexes.values()):
+            index.remove(list(memory_ids))
+
+
+def _transaction(conn: sqlite3.Connection, job: Callable[[WriteTx], T], begin: str) -> T:
+    tx = WriteTx(conn)
+    conn.execute(begin)
+    try:
+        result = job(tx)
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    for hook in tx.after_commit:
+        hook()
+    return result
+
+
+__all__ = ["SqliteDatabase", "WriteTx"]

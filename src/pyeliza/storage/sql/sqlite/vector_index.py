@@ -1,0 +1,168 @@
+"""Exact cosine search over one agent's vectors, held as a float32 numpy matrix beside the table.
+
+Rows are L2-normalised at insert, so similarity is one matrix-vector product. Each row carries integer codes
+for its memory table name, room, world and entity plus its ``unique`` flag, so filters are boolean masks.
+The writer thread mutates the index only after a commit; searches run on a reader thread. A lock makes each
+mutation and each search atomic with respect to the other.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from ....errors import InvalidInputError
+
+F32 = npt.NDArray[np.float32]
+_NONE = -1
+
+
+def normalise(values: list[float] | F32, what: str = "embedding") -> F32:
+    """A unit float32 vector; refuses non-finite values (a zero vector stays zero: it matches nothing)."""
+    vector = np.asarray(values, dtype=np.float32)
+    if vector.ndim != 1:
+        raise InvalidInputError(f"{what} must be a flat list of numbers")
+    if not np.all(np.isfinite(vector)):
+        raise InvalidInputError(f"{what} contains NaN or infinite values")
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector
+
+
+@dataclass(frozen=True)
+class RowKeys:
+    """The filterable attributes of one memory."""
+
+    table: str
+    room: str
+    world: str | None
+    entity: str
+    unique: bool
+
+
+class VectorIndex:
+    """The vectors of one (agent, dimension)."""
+
+    def __init__(self, dimension: int, capacity: int = 1024) -> None:
+        self.dimension = dimension
+        self._lock = threading.Lock()
+        self._matrix: F32 = np.empty((capacity, dimension), dtype=np.float32)
+        self._codes = np.empty((capacity, 4), dtype=np.int32)
+        self._unique = np.empty(capacity, dtype=np.bool_)
+        self._ids: list[str] = []
+        self._slot: dict[str, int] = {}
+        self._interned: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the numpy arrays (allocated capacity, not only used rows)."""
+        return int(self._matrix.nbytes + self._codes.nbytes + self._unique.nbytes)
+
+    def _code(self, value: str | None) -> int:
+        if value is None:
+            return _NONE
+        code = self._interned.get(value)
+        if code is None:
+            code = len(self._interned)
+            self._interned[value] = code
+        return code
+
+    def _grow(self, needed: int) -> None:
+        capacity = self._matrix.shape[0]
+        if needed <= capacity:
+            return
+        new_capacity = max(needed, capacity + capacity // 2 + 1)
+        matrix = np.empty((new_capacity, self.dimension), dtype=np.float32)
+        matrix[:capacity] = self._matrix
+        codes = np.empty((new_capacity, 4), dtype=np.int32)
+        codes[:capacity] = self._codes
+        unique = np.empty(new_capacity, dtype=np.bool_)
+        unique[:capacity] = self._unique
+        self._matrix, self._codes, self._unique = matrix, codes, unique
+
+    def upsert(self, memory_id: str, vector: F32, keys: RowKeys) -> None:
+        with self._lock:
+            slot = self._slot.get(memory_id)
+            if slot is None:
+                slot = len(self._ids)
+                self._grow(slot + 1)
+                self._ids.append(memory_id)
+                self._slot[memory_id] = slot
+            self._matrix[slot] = vector
+            self._codes[slot] = (
+                self._code(keys.table),
+                self._code(keys.room),
+                self._code(keys.world),
+                self._code(keys.entity),
+            )
+            self._unique[slot] = keys.unique
+
+    def bulk_load(self, ids: list[str], matrix: F32, keys: list[RowKeys]) -> None:
+        with self._lock:
+            self._grow(len(ids))
+            self._matrix[: len(ids)] = matrix
+            for i, k in enumerate(keys):
+                self._codes[i] = (self._code(k.table), self._code(k.room), self._code(k.world), self._code(k.entity))
+                self._unique[i] = k.unique
+            self._ids = list(ids)
+            self._slot = {memory_id: i for i, memory_id in enumerate(ids)}
+
+    def remove(self, memory_ids: list[str]) -> None:
+        with self._lock:
+            for memory_id in memory_ids:
+                slot = self._slot.pop(memory_id, None)
+                if slot is None:
+                    continue
+                last = len(self._ids) - 1
+                if slot != last:
+                    moved = self._ids[last]
+                    self._matrix[slot] = self._matrix[last]
+                    self._codes[slot] = self._codes[last]
+                    self._unique[slot] = self._unique[last]
+                    self._ids[slot] = moved
+                    self._slot[moved] = slot
+                self._ids.pop()
+
+    def search(
+        self,
+        query: F32,
+        count: int,
+        *,
+        table: str,
+        threshold: float | None = None,
+        room: str | None = None,
+        world: str | None = None,
+        entity: str | None = None,
+        unique_only: bool = False,
+    ) -> list[tuple[str, float]]:
+        """The ``count`` best (id, cosine similarity) pairs, best first, among rows matching every filter."""
+        with self._lock:
+            n = len(self._ids)
+            wanted: list[tuple[int, str]] = [(0, table)]
+            wanted += [(col, v) for col, v in ((1, room), (2, world), (3, entity)) if v is not None]
+            mask: npt.NDArray[np.bool_] | None = None
+            for column, value in wanted:
+                code = self._interned.get(value)
+                if code is None:
+                    return []
+                hit = self._codes[:n, column] == code
+                mask = hit if mask is None else mask & hit
+            if unique_only:
+                mask = self._unique[:n] if mask is None else mask & self._unique[:n]
+            rows = np.flatnonzero(mask) if mask is not None else np.arange(n)
+            if rows.size == 0:
+                return []
+            scores = self._matrix[rows] @ query if rows.size * 2 < n else (self._matrix[:n] @ query)[rows]
+            if threshold is not None:
+                keep = scores >= threshold
+                rows, scores = rows[keep], scores[keep]
+            if rows.size > count:
+                top = np.argpartition(-scores, count - 1)[:count]
+                rows, scores = rows[top], scores[top]
+            order = np.argsort(-scores, kind="stable")
+            return [(self._ids[int(rows[i])], float(scores[i])) for i in order]
