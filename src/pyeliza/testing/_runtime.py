@@ -41,8 +41,13 @@ async def runtime_for_test(
     with tempfile.TemporaryDirectory(prefix="pyeliza-test-") as directory:
         url = database_url or f"sqlite:///{Path(directory) / 'agent.db'}"
         runtime = AgentRuntime(character or DEFAULT_TEST_CHARACTER, plugins=all_plugins, settings=settings)
-        runtime.register_database_adapter(create_adapter(url, agent_id=runtime.agent_id))
-        await runtime.initialize()
+        adapter = await create_adapter(url, agent_id=runtime.agent_id)
+        runtime.register_database_adapter(adapter)
+        try:
+            await runtime.initialize()
+        except BaseException:
+            await adapter.close()
+            raise
         try:
             yield runtime
         finally:
