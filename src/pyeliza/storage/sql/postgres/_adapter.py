@@ -1,0 +1,37 @@
+"""The per-agent ``DatabaseAdapter`` view of a :class:`PostgresDatabase`, composed from one store per concern."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ...adapter import MigrationStatus, PluginSchema
+from ._central import CentralStore
+from ._entities import EntityStore
+from ._logs import LogStore
+from ._memories import MemoryStore
+from ._pool import Pool
+from ._relations import RelationshipStore
+from ._rooms import RoomStore
+from ._tasks import TaskStore
+
+
+class PostgresAdapter(MemoryStore, EntityStore, RoomStore, LogStore, RelationshipStore, TaskStore, CentralStore):
+    """One agent's view; many views share one database and pool. ``close()`` never closes the shared database."""
+
+    async def init(self) -> None:
+        await self._database.open()
+
+    async def is_ready(self) -> bool:
+        return self._database.is_open and await self._pool.ping()
+
+    async def close(self) -> None:
+        """A view holds no resources of its own; the database stays open for its other users."""
+
+    async def get_connection(self) -> Pool:
+        return self._pool
+
+    async def run_plugin_migrations(self, schemas: Sequence[PluginSchema]) -> None:
+        await self._database.run_plugin_migrations(schemas)
+
+    async def get_migration_status(self) -> list[MigrationStatus]:
+        return await self._database.get_migration_status()

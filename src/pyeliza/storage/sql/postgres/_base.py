@@ -1,0 +1,32 @@
+"""What every per-agent store of the PostgreSQL adapter shares: the database and the agent id."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..codec import check_id, dump_json
+
+if TYPE_CHECKING:
+    from ._database import PostgresDatabase
+    from ._pool import Pool
+
+
+class StoreBase:
+    """Holds the shared database and the agent this view is bound to."""
+
+    def __init__(self, database: PostgresDatabase, agent_id: str) -> None:
+        self._database = database
+        self._agent = check_id(agent_id, "agent_id")
+
+    @property
+    def agent_id(self) -> str:
+        return self._agent
+
+    @property
+    def _pool(self) -> Pool:
+        return self._database.pool
+
+
+def optional_json(value: Any, what: str) -> str | None:
+    """``dump_json`` for a nullable JSON column."""
+    return None if value is None else dump_json(value, what)

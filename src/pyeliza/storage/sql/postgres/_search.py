@@ -1,0 +1,80 @@
+"""Cosine nearest-neighbour search over one agent's memories with pgvector.
+
+HNSW mode lets the planner use the partial HNSW index of the dimension with ``hnsw.iterative_scan =
+relaxed_order``, so a filter (table, room, world, entity) that rejects most neighbours still yields ``count``
+rows; the relaxed order is re-sorted at the end. Exact mode computes the distance of every candidate row in a
+materialised CTE that no index can serve, so recall is 1.0. Both run in the caller's transaction (``SET LOCAL``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+import numpy as np
+
+from ....types import Memory, MemorySearchParams
+from ..codec import check_optional_id, memory_from_row
+from ._schema import distance_expression
+
+MEMORY_COLUMNS = (
+    'm.id, m.type, m.created_at, m.content, m.entity_id, m.agent_id, m.room_id, m.world_id, m."unique", m.metadata'
+)
+_MAX_EF_SEARCH = 1000
+
+
+def _filters(agent_id: str, dimension: int, params: MemorySearchParams, args: list[Any]) -> list[str]:
+    args.extend([agent_id, params.table_name])
+    clauses = [f"e.dimension = {int(dimension)}", "m.agent_id = $2", "m.type = $3"]
+    if params.unique:
+        clauses.append('m."unique"')
+    for column, value in (
+        ("room_id", check_optional_id(params.room_id, "room_id")),
+        ("world_id", check_optional_id(params.world_id, "world_id")),
+        ("entity_id", check_optional_id(params.entity_id, "entity_id")),
+    ):
+        if value is not None:
+            args.append(value)
+            clauses.append(f"m.{column} = ${len(args)}")
+    return clauses
+
+
+async def nearest(
+    connection: asyncpg.Connection,
+    *,
+    agent_id: str,
+    dimension: int,
+    params: MemorySearchParams,
+    query: np.ndarray,
+    exact: bool,
+    ef_search: int,
+) -> list[Memory]:
+    """The ``params.count`` memories nearest to ``query``, best first, with ``similarity`` = 1 − cosine distance."""
+    args: list[Any] = [query]
+    distance = distance_expression(dimension, "e", "$1")
+    clauses = _filters(agent_id, dimension, params, args)
+    if params.match_threshold:
+        args.append(1.0 - params.match_threshold)
+        clauses.append(f"{distance} <= ${len(args)}")
+    args.append(params.count)
+    limit = f"${len(args)}"
+    where = " AND ".join(clauses)
+    source = "embeddings e JOIN memories m ON m.id = e.memory_id"
+    if exact:
+        sql = (
+            f"WITH scored AS MATERIALIZED (SELECT m.id, {distance} AS distance FROM {source} WHERE {where}), "
+            f"best AS (SELECT id, distance FROM scored ORDER BY distance, id LIMIT {limit}) "
+            f"SELECT {MEMORY_COLUMNS}, e.vector AS embedding, best.distance FROM best "
+            "JOIN memories m ON m.id = best.id JOIN embeddings e ON e.memory_id = m.id "
+            "ORDER BY best.distance, m.id"
+        )
+    else:
+        await connection.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+        await connection.execute(f"SET LOCAL hnsw.ef_search = {min(_MAX_EF_SEARCH, max(ef_search, params.count))}")
+        sql = (
+            f"WITH relaxed AS MATERIALIZED (SELECT {MEMORY_COLUMNS}, e.vector AS embedding, {distance} AS distance "
+            f"FROM {source} WHERE {where} ORDER BY {distance} LIMIT {limit}) "
+            "SELECT * FROM relaxed ORDER BY distance, id"
+        )
+    rows = await connection.fetch(sql, *args)
+    return [memory_from_row(row, row["embedding"], 1.0 - float(row["distance"])) for row in rows]
