@@ -15,6 +15,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -112,3 +113,17 @@ def embedded_postgres(*, durable: bool = False) -> Iterator[str]:
             _stop(data)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+async def scratch_database(server_url: str) -> str:
+    """Create an empty database with a random name on the server; return its URL (tests stay isolated)."""
+    import asyncpg
+
+    name = f"scratch_{uuid.uuid4().hex[:12]}"
+    connection = await asyncpg.connect(server_url)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    base, _, _ = server_url.rpartition("/")
+    return f"{base}/{name}"

@@ -188,7 +188,7 @@ class MemoryStore(AgentStore):
                         dimension=dimension,
                         params=probe,
                         query=vector,
-                        exact=True,
+                        exact=self._database.exact_search,
                         ef_search=self._database.ef_search,
                     )
                     is_unique = not similar
