@@ -1,0 +1,48 @@
+"""Per-room ordering and the newest-message registry (reference §6.2 race check)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+
+class RoomSequencer:
+    """Runs one room's messages one after the other and remembers the newest message announced per room.
+
+    Messages of different rooms run concurrently. A message announced while an older one of the same room is
+    still being handled supersedes it: the older one checks :meth:`is_latest` before replying.
+    Entries are dropped as soon as a room is idle, so the maps never grow beyond the busy rooms.
+    """
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._users: dict[str, int] = {}
+        self._latest: dict[str, str] = {}
+
+    def announce(self, room_id: str, message_id: str) -> None:
+        self._latest[room_id] = message_id
+
+    def is_latest(self, room_id: str, message_id: str) -> bool:
+        return self._latest.get(room_id, message_id) == message_id
+
+    @asynccontextmanager
+    async def turn(self, room_id: str) -> AsyncIterator[None]:
+        lock = self._locks.get(room_id)
+        if lock is None:
+            lock = self._locks[room_id] = asyncio.Lock()
+        self._users[room_id] = self._users.get(room_id, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            remaining = self._users[room_id] - 1
+            if remaining:
+                self._users[room_id] = remaining
+            else:
+                del self._users[room_id]
+                del self._locks[room_id]
+                self._latest.pop(room_id, None)
+
+    def busy_rooms(self) -> int:
+        return len(self._locks)

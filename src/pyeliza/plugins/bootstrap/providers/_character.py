@@ -1,0 +1,110 @@
+"""CHARACTER: who the agent is (bio, adjectives, topics, directions, examples, system prompt) — §7.4.1."""
+
+from __future__ import annotations
+
+import random
+import string
+from typing import TYPE_CHECKING
+
+from ....types import ChannelType, Character, Memory, Provider, ProviderResult, State
+
+if TYPE_CHECKING:
+    from ....runtime import AgentRuntime
+
+_POST_ROOMS = frozenset({ChannelType.FEED.value, ChannelType.THREAD.value})
+
+
+def _random_name(rng: random.Random) -> str:
+    return "".join(rng.choice(string.ascii_letters) for _ in range(6))
+
+
+def _message_examples(character: Character, rng: random.Random) -> str:
+    conversations = list(character.message_examples or [])
+    rng.shuffle(conversations)
+    rendered: list[str] = []
+    for conversation in conversations[:5]:
+        names = {f"{{{{name{i}}}}}": _random_name(rng) for i in range(1, 11)}
+        lines: list[str] = []
+        for example in conversation:
+            name = names.get(example.name, example.name)
+            text = example.content.text or ""
+            for placeholder, value in names.items():
+                text = text.replace(placeholder, value)
+            actions = example.content.actions or []
+            lines.append(f"{name}: {text}" + (f" (actions: {', '.join(actions)})" if actions else ""))
+        rendered.append("\n".join(lines))
+    return "\n\n".join(rendered)
+
+
+def character_values(character: Character, post_format: bool, rng: random.Random) -> dict[str, str]:
+    """The template values of the CHARACTER provider."""
+    name = character.name
+    bio_lines = character.bio_lines()
+    if isinstance(character.bio, str):
+        bio = character.bio
+    else:
+        picked = list(bio_lines)
+        rng.shuffle(picked)
+        bio = " ".join(picked[:10])
+    topics = list(character.topics or [])
+    topic = rng.choice(topics) if topics else ""
+    others = [t for t in topics if t != topic]
+    rng.shuffle(others)
+    others = others[:5]
+    if len(others) > 1:
+        topics_text = f"{name} is also interested in {', '.join(others[:-1])} and {others[-1]}"
+    elif others:
+        topics_text = f"{name} is also interested in {others[0]}"
+    else:
+        topics_text = ""
+    style = character.style
+    all_style = list(style.all or []) if style else []
+    message_directions = all_style + (list(style.chat or []) if style else [])
+    post_directions = all_style + (list(style.post or []) if style else [])
+    posts = list(character.post_examples or [])
+    rng.shuffle(posts)
+    post_examples = "\n".join(posts[:50])
+    message_examples = _message_examples(character, rng)
+    values = {
+        "agentName": name,
+        "bio": f"# About {name}\n{bio}" if bio else "",
+        "system": character.system or "",
+        "topic": topic,
+        "topics": topics_text,
+        "adjective": rng.choice(character.adjectives) if character.adjectives else "",
+        "messageDirections": f"# Message Directions for {name}\n" + "\n".join(message_directions)
+        if message_directions
+        else "",
+        "postDirections": f"# Post Directions for {name}\n" + "\n".join(post_directions) if post_directions else "",
+        "characterPostExamples": f"# Example Posts for {name}\n{post_examples}" if post_examples else "",
+        "characterMessageExamples": f"# Example Conversations for {name}\n{message_examples}"
+        if message_examples
+        else "",
+    }
+    values["directions"] = values["postDirections"] if post_format else values["messageDirections"]
+    values["examples"] = values["characterPostExamples"] if post_format else values["characterMessageExamples"]
+    return values
+
+
+async def _get(runtime: AgentRuntime, message: Memory, state: State) -> ProviderResult:
+    room = await runtime.get_room(message.room_id)
+    post_format = room is not None and str(room.type) in _POST_ROOMS
+    values = character_values(runtime.character, post_format, random.Random())
+    name = values["agentName"]
+    parts = [
+        values["bio"],
+        f"{name} is {values['adjective']}" if values["adjective"] else "",
+        f"{name} is currently interested in {values['topic']}" if values["topic"] else "",
+        values["topics"],
+        values["directions"],
+        values["examples"],
+        values["system"],
+    ]
+    return ProviderResult(text="\n\n".join(part for part in parts if part), values=values)
+
+
+character_provider = Provider(
+    name="CHARACTER",
+    description="The agent's character: bio, adjectives, interests, style directions and examples",
+    get=_get,
+)

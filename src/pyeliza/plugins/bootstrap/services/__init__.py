@@ -1,0 +1,7 @@
+"""Bootstrap services: the task scheduler, background embeddings and crash recovery of messages."""
+
+from ._embeddings import EmbeddingGenerationService, EmbeddingQueue
+from ._recovery import MessageRecoveryService
+from ._tasks import TaskService
+
+__all__ = ["EmbeddingGenerationService", "EmbeddingQueue", "MessageRecoveryService", "TaskService"]
