@@ -65,7 +65,7 @@ Fault = Status | Hang | RawBody | Reply | CutStream
 class RecordedRequest:
     method: str
     path: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # lower-cased names
     json: Any = None
     form: dict[str, Any] = field(default_factory=dict)
 
@@ -127,7 +127,7 @@ class ScriptedServer:
         await self.close()
 
     async def record(self, request: web.Request) -> RecordedRequest:
-        recorded = RecordedRequest(request.method, request.path, dict(request.headers))
+        recorded = RecordedRequest(request.method, request.path, {k.lower(): v for k, v in request.headers.items()})
         if request.content_type == "application/json":
             recorded.json = await request.json()
         elif request.content_type.startswith("multipart/"):

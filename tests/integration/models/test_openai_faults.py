@@ -129,7 +129,7 @@ async def test_the_api_key_never_reaches_errors_or_logs(
     with caplog.at_level(logging.DEBUG), pytest.raises(ModelError) as caught:
         await TEXT_LARGE(openai_runtime, "hello")
 
-    assert fake_openai.requests[0].headers["Authorization"] == f"Bearer {OPENAI_TEST_KEY}"
+    assert fake_openai.requests[0].headers["authorization"] == f"Bearer {OPENAI_TEST_KEY}"
     assert "Incorrect API key provided: [REDACTED]" in str(caught.value)
     assert OPENAI_TEST_KEY not in str(caught.value)
     assert OPENAI_TEST_KEY not in str(caught.value.__cause__)

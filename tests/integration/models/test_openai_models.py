@@ -32,7 +32,7 @@ async def test_text_large_sends_model_system_prompt_and_key_and_returns_usage(
     assert result.usage == TokenUsage(prompt_tokens=10, completion_tokens=5, total_tokens=15)
     [request] = fake_openai.requests
     assert request.path == "/v1/chat/completions"
-    assert request.headers["Authorization"] == f"Bearer {OPENAI_TEST_KEY}"
+    assert request.headers["authorization"] == f"Bearer {OPENAI_TEST_KEY}"
     assert request.json["model"] == "gpt-4o"
     assert request.json["messages"] == [
         {"role": "system", "content": "You are Eliza, a helpful agent."},
@@ -152,7 +152,7 @@ async def test_embeddings_can_use_their_own_server(openai_runtime: SettingsRunti
         openai_runtime.settings["OPENAI_EMBEDDING_API_KEY"] = "sk-embedding-only-key-123"
         await MODELS[ModelType.TEXT_EMBEDDING](openai_runtime, "hello")
         [request] = embedding_server.requests
-        assert request.headers["Authorization"] == "Bearer sk-embedding-only-key-123"
+        assert request.headers["authorization"] == "Bearer sk-embedding-only-key-123"
 
 
 async def test_image_description_sends_the_image_and_splits_title_and_description(
@@ -218,7 +218,7 @@ async def test_an_openai_compatible_server_uses_its_own_prefix(fake_openai: Fake
 
     assert ollama.name == "ollama"
     assert result.model == "llama3.2"
-    assert "sk-must-not-be-sent" not in fake_openai.requests[0].headers["Authorization"]
+    assert "sk-must-not-be-sent" not in fake_openai.requests[0].headers["authorization"]
 
 
 async def test_no_key_and_no_base_url_is_a_configuration_error_naming_the_settings(

@@ -10,7 +10,7 @@ from .._remote import ModelRuntime, PrefixedSettings, Redactor, RemoteCall, Retr
 from ._sdk import classify_anthropic_error
 
 DEFAULT_SMALL_MODEL = "claude-haiku-4-5"
-DEFAULT_LARGE_MODEL = "claude-sonnet-4-5"
+DEFAULT_LARGE_MODEL = "claude-sonnet-4-6"
 DEFAULT_MAX_TOKENS = 4096
 
 

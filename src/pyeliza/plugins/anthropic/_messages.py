@@ -32,15 +32,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger("pyeliza.plugins.anthropic")
 
 
-def sampling_options(params: GenerateTextParams, default_max_tokens: int) -> dict[str, Any]:
-    options: dict[str, Any] = {
-        "max_tokens": params.max_tokens or default_max_tokens,
-        "temperature": params.temperature,
-        "top_p": params.top_p,
-        "top_k": params.top_k,
-        "stop_sequences": params.stop_sequences or None,
-    }
-    return {key: value for key, value in options.items() if value is not None}
+def request_options(params: GenerateTextParams, default_max_tokens: int) -> dict[str, Any]:
+    """Messages-API options of a text call. The SDK's ``messages.create`` takes no sampling parameters
+    (temperature, top_p, top_k), so those are not sent."""
+    options: dict[str, Any] = {"max_tokens": params.max_tokens or default_max_tokens}
+    if params.stop_sequences:
+        options["stop_sequences"] = params.stop_sequences
+    return options
 
 
 def message_usage(usage: Any) -> TokenUsage | None:
@@ -74,7 +72,7 @@ async def generate_text(
     request: dict[str, Any] = {
         "model": model,
         "messages": [{"role": "user", "content": text_params.prompt}],
-        **sampling_options(text_params, config.max_tokens),
+        **request_options(text_params, config.max_tokens),
     }
     system = text_params.system or runtime.character.system
     if system:
@@ -150,8 +148,6 @@ async def generate_object(
     object_params = coerce_params(params, ObjectGenerationParams, model_type, string_field="prompt")
     model = config.model(size)
     request: dict[str, Any] = {"model": model, "max_tokens": object_params.max_tokens or config.max_tokens}
-    if object_params.temperature is not None:
-        request["temperature"] = object_params.temperature
     messages: list[dict[str, Any]] = [
         {"role": "user", "content": f"{object_params.prompt}\n\n{object_instructions(object_params)}"}
     ]
