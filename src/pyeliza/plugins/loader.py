@@ -193,6 +193,7 @@ def resolve_plugins_by_name(
     result = PluginResolution()
     problems: list[str] = []
     loaded: dict[str, Plugin] = {}
+    failed: set[str] = set()
     pending = list(refs)
     for plugin in extra:
         loaded.setdefault(plugin.name, plugin)
@@ -204,11 +205,12 @@ def resolve_plugins_by_name(
         if ref == "@elizaos/plugin-ollama":
             result.settings.update(_ollama_settings(get_setting))
         name = canonical_name(ref)
-        if _loaded_name(name, loaded) is not None:
+        if name in failed or _loaded_name(name, loaded) is not None:
             continue
         try:
             plugin = load_plugin(ref)
         except PluginError as exc:
+            failed.add(name)
             if ref.startswith("@") and ref not in NPM_ALIASES:
                 result.warnings.append(f"plugin {ref!r} has no pyeliza equivalent; it is skipped")
             else:

@@ -56,14 +56,14 @@ def plan_plugins(
 ) -> PluginResolution:
     """The character's plugins plus the base ones, validated; when they cannot both chat and embed, model
     plugins chosen from the environment (``select_model_plugins``) are added."""
-    from ..plugins.selection import select_model_plugins
-
     environment = dict(os.environ if env is None else env)
     get = character_setting_getter(character, environment)
     refs = [*BASE_PLUGINS, *(character.plugins or [])]
     provided = _named_model_types(refs) | {t for plugin in extra for t in plugin.models}
     chosen = list(extra)
     if not {ModelType.TEXT_LARGE, ModelType.TEXT_EMBEDDING} <= provided:
+        from ..plugins.selection import select_model_plugins
+
         settings = dict(environment)
         for key in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY"):
             value = get(key)

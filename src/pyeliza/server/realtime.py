@@ -12,6 +12,8 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
+from socketio.exceptions import ConnectionRefusedError as Refused
+
 from ..errors import PyElizaError
 from ..types import DEFAULT_SERVER_ID, EventType, create_unique_uuid, now_ms, validate_uuid
 from .auth import token_from_socket_auth, token_matches
@@ -49,10 +51,10 @@ class SocketProtocol:
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = token_from_socket_auth(auth, _headers(environ))
         if not token_matches(token, self.server.config.auth_token):
-            raise ConnectionRefusedError("authentication failed: a valid API key is required")
+            raise Refused("authentication failed: a valid API key is required")
         entity_id = auth.get("entityId") if isinstance(auth, dict) else None
         if validate_uuid(entity_id) is None:
-            raise ConnectionRefusedError("Valid entityId required")
+            raise Refused("Valid entityId required")
         await self.sio.save_session(sid, {"entityId": entity_id})
         self.server.spawn(self._welcome(sid, str(entity_id)))
 

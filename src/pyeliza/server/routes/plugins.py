@@ -118,7 +118,7 @@ async def dispatch(server: AgentServer, request: Request, path: str, agent_id: s
     return None
 
 
-@router.api_route("/api/agents/{agent_id}/plugins/{path:path}", methods=METHODS)
+@router.api_route("/api/agents/{agent_id}/plugins/{path:path}", methods=METHODS, include_in_schema=False)
 async def agent_plugin_route(agent_id: str, path: str, request: Request) -> Response:
     response = await dispatch(get_server(request), request, path, agent_id)
     if response is None:
