@@ -8,7 +8,7 @@ from typing import ClassVar
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table
 
-from pyeliza import AgentRuntime, Character, Plugin, Service
+from pyeliza import AgentRuntime, Character, Content, Memory, Plugin, Service
 from pyeliza.errors import ConfigurationError, ServiceError
 from pyeliza.storage import create_adapter
 from pyeliza.testing import runtime_for_test, stub_embedding
@@ -136,3 +136,30 @@ async def test_failing_service_fails_initialize_and_stops_the_others(database_ur
 async def test_message_service_is_created(database_url: str) -> None:
     async with runtime_for_test(character(), database_url=database_url) as runtime:
         assert runtime.message_service is not None
+
+
+async def test_stop_clears_caches_events_and_the_run(database_url: str) -> None:
+    async def handler(payload: dict[str, object]) -> None:
+        return None
+
+    async with runtime_for_test(character(), database_url=database_url) as runtime:
+        runtime.register_event("x", handler)
+        runtime.start_run()
+        room = runtime.agent_id
+        await runtime.compose_state(
+            Memory(id="00000000-0000-0000-0000-0000000000ab", entity_id=room, room_id=room, content=Content(text="x"))
+        )
+        assert len(runtime.state_cache) == 1
+    assert runtime.events == {}
+    assert len(runtime.state_cache) == 0
+    assert runtime.get_current_run_context() is None
+    assert runtime.message_service is None
+
+
+async def test_adapter_slot_keeps_the_first_adapter(database_url: str) -> None:
+    runtime = AgentRuntime(character())
+    first = await create_adapter(database_url, agent_id=runtime.agent_id)
+    runtime.register_database_adapter(first)
+    runtime.register_database_adapter(first)
+    assert runtime.adapter is first
+    await first.close()
