@@ -76,7 +76,7 @@ def model_json(model: BaseModel | None, what: str) -> dict[str, Any]:
     if model is None:
         return {}
     try:
-        return model.model_dump(mode="json", by_alias=True, exclude_none=True)
+        return model.model_dump(mode="python", by_alias=True, exclude_none=True)
     except (PydanticSerializationError, TypeError, ValueError) as exc:
         raise InvalidInputError(f"{what} cannot be serialised to JSON: {exc}") from exc
 

@@ -11,7 +11,7 @@ from pydantic.alias_generators import to_camel
 
 from ...errors import InvalidInputError
 from ...types import Agent, Memory, now_ms
-from .codec import dump_json
+from .codec import dump_json, model_json
 
 _AGENT_COLUMN_KEYS = ("id", "name", "username", "enabled", "status", "createdAt", "updatedAt")
 _MERGED_KEYS = ("settings", "secrets")
@@ -33,7 +33,7 @@ class AgentColumns:
 
 def agent_columns(agent: Agent, agent_id: str) -> AgentColumns:
     now = now_ms()
-    payload = agent.model_dump(mode="json", by_alias=True, exclude_none=True)
+    payload = model_json(agent, "agent")
     data = {k: v for k, v in payload.items() if k not in _AGENT_COLUMN_KEYS}
     return AgentColumns(
         id=agent_id,
