@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from pyeliza import Action, ActionResult, AgentRuntime, Content, Evaluator, EventType, Memory, Plugin, State
 from pyeliza.testing import ScriptedModel, runtime_for_test
-from pyeliza.types import HandlerCallback, HandlerOptions, ModelType, new_uuid
+from pyeliza.types import HandlerCallback, HandlerOptions, ModelType, TextStreamResult, new_uuid
 
 USER = "00000000-0000-0000-0000-00000000000a"
 ROOM = "00000000-0000-0000-0000-00000000000b"
@@ -162,3 +163,34 @@ async def test_evaluators_run_isolated_with_events(database_url: str, caplog: py
         only_always = await rt.evaluate(message, did_respond=False)
         assert [e.name for e in only_always] == ["BAD"]
         assert len(await rt.get_logs(room_id=ROOM, type="evaluator", count=10)) == 3
+
+
+async def test_action_model_streams_reach_the_caller(database_url: str) -> None:
+    async def streaming_model(runtime: AgentRuntime, params: Any) -> TextStreamResult:
+        async def chunks() -> AsyncIterator[str]:
+            yield "Hel"
+            yield "lo"
+
+        return TextStreamResult(text_stream=chunks())
+
+    async with runtime_for_test(
+        plugins=[ACTIONS], database_url=database_url, models={"TEXT_SMALL": streaming_model}
+    ) as rt:
+        received: list[tuple[str, str | None]] = []
+
+        async def on_chunk(chunk: str, message_id: str | None) -> None:
+            received.append((chunk, message_id))
+
+        sent: list[Content] = []
+
+        async def callback(content: Content) -> list[Memory]:
+            sent.append(content)
+            return []
+
+        message = await incoming(rt)
+        results = await rt.process_actions(
+            message, [response(rt, "GREET")], callback=callback, on_stream_chunk=on_chunk
+        )
+        assert results[0].text == "Hello"
+        assert [chunk for chunk, _ in received] == ["Hel", "lo"]
+        assert {mid for _, mid in received} == {sent[0].response_id}

@@ -105,3 +105,28 @@ async def test_handle_message_needs_a_started_agent(database_url: str) -> None:
 async def test_registry_must_be_open() -> None:
     with pytest.raises(StateError, match="not open"):
         await ElizaOS().add_agents([Character(name="X", bio="x")])
+
+
+async def test_offline_agent_answers_through_the_real_pipeline(database_url: str) -> None:
+    from pyeliza.plugins.bootstrap import bootstrap_plugin
+    from pyeliza.plugins.classic import classic_plugin
+    from pyeliza.plugins.local import local_plugin
+
+    async with ElizaOS(database_url) as eliza:
+        [agent_id] = await eliza.add_agents(
+            [AgentConfig(Character(name="Eliza", bio="b"), plugins=[bootstrap_plugin, classic_plugin, local_plugin])],
+            auto_start=True,
+        )
+        replies: list[Content] = []
+
+        async def on_response(content: Content) -> None:
+            replies.append(content)
+
+        message = Memory(entity_id=USER, room_id=ROOM, content=Content(text="I feel sad today", source="api"))
+        outcome = await eliza.handle_message(agent_id, message, on_response)
+        assert outcome.did_respond
+        assert len(replies) == 1 and replies[0].text
+        runtime = eliza.get_agent(agent_id)
+        assert runtime is not None
+        stored = await runtime.get_memories("messages", room_id=ROOM, count=10)
+        assert {m.content.text for m in stored} >= {"I feel sad today", replies[0].text}
