@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 import pytest
 from tests.integration.models._support import ANTHROPIC_TEST_KEY, SettingsRuntime
@@ -13,7 +15,9 @@ from pyeliza.errors import ConfigurationError, ModelError, ModelResponseError, M
 from pyeliza.plugins.anthropic import anthropic_plugin
 from pyeliza.types import ModelResponse, ModelType, TextStreamResult, TokenUsage
 
-MODELS = anthropic_plugin.models
+# The plugin's handlers are typed for AgentRuntime; these tests call them with the settings-only stand-in.
+Handler = Callable[[Any, Any], Awaitable[Any]]
+MODELS: Mapping[str, Handler] = anthropic_plugin.models
 
 
 async def test_text_sends_model_system_and_key_headers_and_returns_usage(
@@ -158,6 +162,7 @@ async def test_missing_key_is_a_configuration_error(caplog: pytest.LogCaptureFix
     runtime = SettingsRuntime({})
     with pytest.raises(ConfigurationError, match="set ANTHROPIC_API_KEY"):
         await MODELS[ModelType.TEXT_SMALL](runtime, "hi")
-    assert anthropic_plugin.init is not None
-    await anthropic_plugin.init({}, runtime)
+    init: Callable[[dict[str, str], Any], Awaitable[None]] | None = anthropic_plugin.init
+    assert init is not None
+    await init({}, runtime)
     assert "ANTHROPIC_API_KEY is not set" in caplog.text

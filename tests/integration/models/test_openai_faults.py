@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
 from tests.integration.models._support import OPENAI_TEST_KEY, SettingsRuntime
@@ -12,7 +14,8 @@ from pyeliza.errors import ModelError, ModelResponseError, ModelTimeoutError
 from pyeliza.plugins.openai import openai_plugin
 from pyeliza.types import ModelType, TextStreamResult
 
-TEXT_LARGE = openai_plugin.models[ModelType.TEXT_LARGE]
+# Typed for AgentRuntime; these tests call it with the settings-only stand-in.
+TEXT_LARGE: Callable[[Any, Any], Awaitable[Any]] = openai_plugin.models[ModelType.TEXT_LARGE]
 
 
 async def test_429_waits_as_long_as_retry_after_says_then_succeeds(

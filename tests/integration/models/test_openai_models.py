@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
 import pytest
 from tests.integration.models._support import OPENAI_TEST_KEY, SettingsRuntime
 from tests.support.fake_openai import FakeOpenAI, Reply
@@ -17,7 +20,9 @@ from pyeliza.types import (
     TokenUsage,
 )
 
-MODELS = openai_plugin.models
+# The plugin's handlers are typed for AgentRuntime; these tests call them with the settings-only stand-in.
+Handler = Callable[[Any, Any], Awaitable[Any]]
+MODELS: Mapping[str, Handler] = openai_plugin.models
 
 
 async def test_text_large_sends_model_system_prompt_and_key_and_returns_usage(
@@ -214,7 +219,8 @@ async def test_image_generation_returns_urls(fake_openai: FakeOpenAI, openai_run
 async def test_an_openai_compatible_server_uses_its_own_prefix(fake_openai: FakeOpenAI) -> None:
     ollama = create_openai_plugin("ollama", "OLLAMA", default_base_url=fake_openai.base_url)
     runtime = SettingsRuntime({"OLLAMA_LARGE_MODEL": "llama3.2", "OPENAI_API_KEY": "sk-must-not-be-sent-123"})
-    result = await ollama.models[ModelType.TEXT_LARGE](runtime, "hi")
+    text_large: Handler = ollama.models[ModelType.TEXT_LARGE]
+    result = await text_large(runtime, "hi")
 
     assert ollama.name == "ollama"
     assert result.model == "llama3.2"
@@ -227,8 +233,9 @@ async def test_no_key_and_no_base_url_is_a_configuration_error_naming_the_settin
     runtime = SettingsRuntime({})
     with pytest.raises(ConfigurationError, match="set OPENAI_API_KEY \\(or OPENAI_BASE_URL"):
         await MODELS[ModelType.TEXT_SMALL](runtime, "hi")
-    assert openai_plugin.init is not None
-    await openai_plugin.init({}, runtime)
+    init: Callable[[dict[str, str], Any], Awaitable[None]] | None = openai_plugin.init
+    assert init is not None
+    await init({}, runtime)
     assert "neither OPENAI_API_KEY nor OPENAI_BASE_URL is set" in caplog.text
 
 
