@@ -29,7 +29,7 @@ class ActionRun:
     """The state of one ``process_actions`` call."""
 
     run_id: str
-    parent_run_id: str
+    parent_run_id: str | None
     thought: str
     names: list[str]
     max_working_memory: int

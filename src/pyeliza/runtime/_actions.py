@@ -114,7 +114,7 @@ class ActionsMixin(StateMixin):
         thought = next((r.content.thought for r in responses if r.content.thought), None)
         run = ActionRun(
             run_id=new_uuid(),
-            parent_run_id=self.get_current_run_id(),
+            parent_run_id=self._current_run_id_or_none(),
             thought=thought or f"Executing {len(names)} actions: {', '.join(names)}",
             names=names,
             max_working_memory=int(

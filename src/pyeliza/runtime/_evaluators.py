@@ -49,7 +49,7 @@ class EvaluatorsMixin(ActionsMixin):
                 "evaluatorId": evaluator_id,
                 "messageId": message.id,
                 "message": message.content.text,
-                "runId": self.get_current_run_id(),
+                "runId": self._current_run_id_or_none(),
                 "durationMs": round((time.perf_counter() - started) * 1000, 3),
                 "error": error,
             },

@@ -155,7 +155,7 @@ class ModelsMixin(RunsMixin):
         body: dict[str, Any] = {
             "modelType": model_key,
             "modelKey": model_key,
-            "runId": self.get_current_run_id(),
+            "runId": run.run_id if run else None,
             "timestamp": now_ms(),
             "executionTime": round(elapsed_ms, 3),
             "provider": provider,

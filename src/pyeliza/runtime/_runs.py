@@ -33,6 +33,11 @@ class RunsMixin(EventsMixin):
         """The current task's run (id, room, message), or ``None`` outside a run."""
         return get_run(self.agent_id)
 
+    def _current_run_id_or_none(self) -> str | None:
+        """The current run id for log rows, without starting a run as a side effect."""
+        run = get_run(self.agent_id)
+        return run.run_id if run else None
+
     def get_current_action_context(self) -> ActionContext | None:
         """The action being executed by the current task, if any (model calls record their prompts on it)."""
         return get_action(self.agent_id)

@@ -32,6 +32,7 @@ async def test_initialize_creates_the_agent_and_its_own_world(database_url: str)
         assert room is not None and room.type == ChannelType.SELF and room.world_id == runtime.agent_id
         assert runtime.agent_id in await runtime.get_participants_for_room(runtime.agent_id)
         assert await runtime.get_embedding_dimension() == 384
+        assert runtime.get_current_run_context() is None
     assert not runtime.is_initialized
 
 
