@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
 from ..types import ActionResult, Memory, State, new_uuid, now_ms
+
+logger = logging.getLogger("pyeliza.runtime")
 
 
 def normalise_result(raw: object, action_name: str) -> ActionResult:
@@ -20,7 +23,7 @@ def normalise_result(raw: object, action_name: str) -> ActionResult:
         try:
             return ActionResult.model_validate(raw)
         except ValidationError:
-            pass
+            logger.debug("action %s returned a dict that is not an ActionResult; kept as a legacy result", action_name)
     return ActionResult(success=True, data={"actionName": action_name, "legacyResult": repr(raw)})
 
 

@@ -194,3 +194,24 @@ async def test_action_model_streams_reach_the_caller(database_url: str) -> None:
         assert results[0].text == "Hello"
         assert [chunk for chunk, _ in received] == ["Hel", "lo"]
         assert {mid for _, mid in received} == {sent[0].response_id}
+
+
+async def test_legacy_and_dict_results_are_normalised(database_url: str) -> None:
+    async def returns_none(*args: Any) -> None:
+        return None
+
+    async def returns_dict(*args: Any) -> dict[str, Any]:
+        return {"text": "from a dict", "success": False}
+
+    plugin = Plugin(
+        name="legacy",
+        actions=[
+            Action(name="QUIET", description="", handler=returns_none),
+            Action(name="DICTY", description="", handler=returns_dict),  # a legacy handler shape
+        ],
+    )
+    async with runtime_for_test(plugins=[plugin], database_url=database_url) as rt:
+        message = await incoming(rt)
+        quiet, dicty = await rt.process_actions(message, [response(rt, "QUIET", "DICTY")])
+        assert quiet.success and (quiet.data or {})["legacy"] is True
+        assert (dicty.success, dicty.text) == (False, "from a dict")
