@@ -13,7 +13,7 @@ from ..characters import load_character
 from ..errors import PluginError
 from ..plugins.loader import discover_plugins, load_plugin, validate_plugins
 from ..server.agent_factory import agent_id_for, build_runtime
-from ..types import DEFAULT_SERVER_ID, Character
+from ..types import Character
 from ._common import console, database_url, load_characters
 
 
@@ -46,7 +46,7 @@ async def status(data_dir: Path, url: str | None) -> None:
     from ..storage import open_database
 
     async with open_database(database_url(data_dir, url)) as database:
-        rows = await database.adapter(DEFAULT_SERVER_ID).get_migration_status()
+        rows = await database.get_migration_status()
     table = Table(title="applied migrations")
     for column in ("plugin", "version", "checksum", "applied at (ms)"):
         table.add_column(column)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
@@ -25,9 +26,9 @@ NPM_ALIASES: Mapping[str, str] = {
     "@elizaos/plugin-sql": "sql",
     "@elizaos/plugin-anthropic": "anthropic",
     "@elizaos/plugin-local-ai": "local",
-    "@elizaos/plugin-ollama": "openai",
+    "@elizaos/plugin-ollama": "ollama",
 }
-"""elizaOS package names that map onto our built-in plugins."""
+"""elizaOS package names that map onto our plugins (``ollama``: the OpenAI-compatible plugin on ``OLLAMA_*``)."""
 
 PLATFORM_PLUGINS: frozenset[str] = frozenset(
     {
@@ -58,11 +59,10 @@ class DiscoveredPlugin:
 
 @dataclass
 class PluginResolution:
-    """The outcome of :func:`resolve_plugins_by_name`: plugins in load order, warnings, derived settings."""
+    """The outcome of :func:`resolve_plugins_by_name`: plugins in load order and warnings."""
 
     plugins: list[Plugin] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    settings: dict[str, str] = field(default_factory=dict)
 
 
 def _entry_points() -> dict[str, EntryPoint]:
@@ -116,9 +116,21 @@ def canonical_name(ref: str) -> str:
     return NPM_ALIASES.get(ref, ref)
 
 
-def load_plugin(ref: str) -> Plugin:
+def _ollama_plugin(get_setting: SettingGetter) -> Plugin:
+    """The OpenAI-compatible plugin reading ``OLLAMA_*`` settings, pointed at the Ollama server."""
+    from .openai import create_openai_plugin
+    from .selection import ollama_base_url
+
+    keys = ("OLLAMA_BASE_URL", "OLLAMA_API_ENDPOINT")
+    settings = {key: str(get_setting(key) or "") for key in keys}
+    return create_openai_plugin("ollama", "OLLAMA", default_base_url=ollama_base_url(settings))
+
+
+def load_plugin(ref: str, get_setting: SettingGetter = os.environ.get) -> Plugin:
     """Load one plugin by entry-point name, npm alias or ``package.module:attr`` path."""
     name = canonical_name(ref)
+    if name == "ollama":
+        return _ollama_plugin(get_setting)
     points = _entry_points()
     if name in points:
         try:
@@ -130,23 +142,6 @@ def load_plugin(ref: str) -> Plugin:
         return _import_dotted(name)
     known = ", ".join(sorted(points)) or "none"
     raise PluginError(f"plugin {ref!r} is not installed (known plugins: {known})")
-
-
-def _ollama_settings(get_setting: SettingGetter) -> dict[str, str]:
-    """Settings that point the OpenAI-compatible plugin at an Ollama server."""
-    endpoint = str(get_setting("OLLAMA_API_ENDPOINT") or "http://localhost:11434/api").rstrip("/")
-    if endpoint.endswith("/api"):
-        endpoint = endpoint[: -len("/api")]
-    settings = {"OPENAI_BASE_URL": f"{endpoint}/v1", "OPENAI_API_KEY": str(get_setting("OPENAI_API_KEY") or "ollama")}
-    for ours, theirs in (
-        ("OPENAI_SMALL_MODEL", "OLLAMA_SMALL_MODEL"),
-        ("OPENAI_LARGE_MODEL", "OLLAMA_LARGE_MODEL"),
-        ("OPENAI_EMBEDDING_MODEL", "OLLAMA_EMBEDDING_MODEL"),
-    ):
-        value = get_setting(theirs)
-        if value:
-            settings[ours] = str(value)
-    return settings
 
 
 def _order_by_dependencies(plugins: dict[str, Plugin], problems: list[str]) -> list[Plugin]:
@@ -202,13 +197,11 @@ def resolve_plugins_by_name(
         if ref in PLATFORM_PLUGINS:
             result.warnings.append(f"plugin {ref!r} connects a platform pyeliza does not support; it is skipped")
             continue
-        if ref == "@elizaos/plugin-ollama":
-            result.settings.update(_ollama_settings(get_setting))
         name = canonical_name(ref)
         if name in failed or _loaded_name(name, loaded) is not None:
             continue
         try:
-            plugin = load_plugin(ref)
+            plugin = load_plugin(ref, get_setting)
         except PluginError as exc:
             failed.add(name)
             if ref.startswith("@") and ref not in NPM_ALIASES:
@@ -219,7 +212,7 @@ def resolve_plugins_by_name(
         loaded[name] = plugin
         pending.extend(dep for dep in plugin.dependencies if _loaded_name(canonical_name(dep), loaded) is None)
     result.plugins = _order_by_dependencies(loaded, problems)
-    problems.extend(validate_plugins(result.plugins, get_setting, result.settings))
+    problems.extend(validate_plugins(result.plugins, get_setting))
     for warning in result.warnings:
         logger.warning(warning)
     if problems:
@@ -227,14 +220,11 @@ def resolve_plugins_by_name(
     return result
 
 
-def validate_plugins(
-    plugins: Sequence[Plugin], get_setting: SettingGetter, derived: Mapping[str, str] | None = None
-) -> list[str]:
+def validate_plugins(plugins: Sequence[Plugin], get_setting: SettingGetter) -> list[str]:
     """Problems of a plugin set: required settings that are absent, chat models that nobody provides."""
     problems: list[str] = []
-    derived = derived or {}
     for plugin in plugins:
-        missing = [key for key in plugin.required_settings if not derived.get(key) and get_setting(key) in (None, "")]
+        missing = [key for key in plugin.required_settings if get_setting(key) in (None, "")]
         if missing:
             problems.append(f"plugin {plugin.name!r} needs setting(s) {', '.join(missing)}")
     provided = {model_type for plugin in plugins for model_type in plugin.models}

@@ -89,5 +89,4 @@ def build_runtime(
         agent_id=agent_id_for(character),
         plugins=resolution.plugins,
         adapter=adapter,
-        settings=resolution.settings or None,
     )

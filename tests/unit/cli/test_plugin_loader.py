@@ -30,7 +30,7 @@ def test_npm_names_map_to_our_plugins() -> None:
     assert canonical_name("@elizaos/plugin-sql") == "sql"
     assert canonical_name("@elizaos/plugin-anthropic") == "anthropic"
     assert canonical_name("@elizaos/plugin-local-ai") == "local"
-    assert canonical_name("@elizaos/plugin-ollama") == "openai"
+    assert canonical_name("@elizaos/plugin-ollama") == "ollama"
     assert load_plugin("@elizaos/plugin-local-ai") is load_plugin("local")
 
 
@@ -72,13 +72,11 @@ def test_platform_plugins_we_lack_are_warnings_not_errors() -> None:
     assert "'@elizaos/plugin-discord'" in resolution.warnings[0]
 
 
-def test_ollama_points_the_openai_compatible_plugin_at_the_ollama_server() -> None:
-    settings = {"OLLAMA_API_ENDPOINT": "http://127.0.0.1:11434/api", "OLLAMA_LARGE_MODEL": "llama3.1"}
+def test_ollama_is_the_openai_compatible_plugin_under_its_own_name() -> None:
+    settings = {"OLLAMA_API_ENDPOINT": "http://127.0.0.1:11434/api"}
     resolution = resolve_plugins_by_name(["@elizaos/plugin-ollama"], settings.get)
-    assert [p.name for p in resolution.plugins] == [load_plugin("openai").name]
-    assert resolution.settings["OPENAI_BASE_URL"] == "http://127.0.0.1:11434/v1"
-    assert resolution.settings["OPENAI_LARGE_MODEL"] == "llama3.1"
-    assert resolution.settings["OPENAI_API_KEY"] == "ollama"
+    assert [p.name for p in resolution.plugins] == ["ollama"]
+    assert set(resolution.plugins[0].models) >= {"TEXT_SMALL", "TEXT_LARGE", "TEXT_EMBEDDING"}
 
 
 def test_chat_behaviour_without_a_text_model_is_refused() -> None:
