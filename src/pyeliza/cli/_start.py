@@ -44,7 +44,8 @@ async def start_server(
 
         def ready(url: str) -> None:
             console.print(table)
-            console.print(f"pyeliza server listening on [bold]{url}[/] (web chat at {url}/, API docs at {url}/docs)")
+            console.print(f"pyeliza server listening on [bold]{url}[/]", soft_wrap=True)
+            console.print(f"web chat: {url}/  API docs: {url}/docs", soft_wrap=True)
             if config.auth_token:
                 console.print("API key required: send it as X-API-KEY (PYELIZA_SERVER_AUTH_TOKEN is set)")
             console.print("press Ctrl+C to stop")
