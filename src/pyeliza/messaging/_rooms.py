@@ -23,6 +23,9 @@ class RoomSequencer:
     def announce(self, room_id: str, message_id: str) -> None:
         self._latest[room_id] = message_id
 
+    def latest(self, room_id: str) -> str | None:
+        return self._latest.get(room_id)
+
     def is_latest(self, room_id: str, message_id: str) -> bool:
         return self._latest.get(room_id, message_id) == message_id
 

@@ -110,6 +110,10 @@ class DefaultMessageService:
             # A task of its own gives the run a fresh context, so its run id never leaks into the caller.
             return await asyncio.create_task(self._run(message, callback, on_stream_chunk))
 
+    def latest_message_id(self, room_id: str) -> str | None:
+        """The newest message announced for a room that is still being handled (``None`` when the room is idle)."""
+        return self._rooms.latest(room_id)
+
     async def recover_unanswered(self, per_room: int | None = None) -> int:
         """Answer stored user messages that have neither a reply nor an ignore marker (after a crash).
 

@@ -82,9 +82,7 @@ async def test_multi_action_plan_stores_each_reply(planner: Agent) -> None:
     assert reply == "Here is the answer.\nNoted in your file."
     assert planner.large.calls and len(planner.large.calls) == 2  # plan + the REPLY action's own call
     agent_messages = [
-        m
-        for m in await conv.history()
-        if m.entity_id == planner.runtime.agent_id and m.content.type != "action_result"
+        m for m in await conv.history() if m.entity_id == planner.runtime.agent_id and m.content.type != "action_result"
     ]
     assert [m.content.text for m in agent_messages] == ["Here is the answer.", "Noted in your file."]
     user_id = (await conv.history())[0].id

@@ -3,8 +3,9 @@
 One loop ticks every second (setting ``PYELIZA_TASK_TICK_MS``); a tick finishes before the next starts, so
 ticks never overlap. A task runs only after ``adapter.claim_task`` leased it to this service instance, so two
 runtimes sharing a database never run one task twice. Repeating tasks run when ``updateInterval`` ms passed
-since the stored ``updated_at``; a failing one-shot task is retried with exponential back-off and marked
-failed (tag ``failed``, out of the queue) after ``MAX_ATTEMPTS``.
+since the stored ``updated_at``; a failing one-shot task is retried with exponential back-off (base
+``PYELIZA_TASK_RETRY_BASE_MS``, default 1 s) and marked failed (tag ``failed``, out of the queue) after
+``MAX_ATTEMPTS``.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ class TaskService(Service):
         self._loop: asyncio.Task[None] | None = None
         tick = runtime.get_setting("PYELIZA_TASK_TICK_MS") if runtime else None
         self.tick_s = (_number(tick, DEFAULT_TICK_MS) or DEFAULT_TICK_MS) / 1000.0
+        backoff = runtime.get_setting("PYELIZA_TASK_RETRY_BASE_MS") if runtime else None
+        self.backoff_ms = _number(backoff, BASE_BACKOFF_MS) or BASE_BACKOFF_MS
 
     @classmethod
     async def start(cls, runtime: AgentRuntime) -> Self:
@@ -138,5 +141,5 @@ class TaskService(Service):
             changes["tags"] = [t for t in task.tags if t != "queue"] + ["failed"]
             logger.error("task %s (%s) failed %d times; marked failed", task.id, task.name, attempts)
         else:
-            metadata["nextAttemptAt"] = now_ms() + min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempts - 1))
+            metadata["nextAttemptAt"] = now_ms() + int(min(MAX_BACKOFF_MS, self.backoff_ms * 2 ** (attempts - 1)))
         await adapter_of(self._runtime).update_task(task.id, changes)
