@@ -61,18 +61,18 @@ async def test_update_agent_rejects_an_invalid_result(adapter: DatabaseAdapter) 
 
 async def test_embedding_dimension_is_declared_and_enforced(adapter: DatabaseAdapter, place: Place) -> None:
     assert await adapter.get_embedding_dimension() is None
-    await adapter.ensure_embedding_dimension(4, "tiny-model")
-    assert await adapter.get_embedding_dimension() == 4
-    memory = Memory(entity_id=place.entity_id, room_id=place.room_id, content={"text": "x"}, embedding=[1, 0, 0])
+    await adapter.ensure_embedding_dimension(384, "tiny-model")
+    assert await adapter.get_embedding_dimension() == 384
+    memory = Memory(entity_id=place.entity_id, room_id=place.room_id, content={"text": "x"}, embedding=[1.0] * 512)
     with pytest.raises(EmbeddingDimensionError) as caught:
         await adapter.create_memory(memory, "messages")
-    assert (caught.value.expected, caught.value.got, caught.value.model) == (4, 3, "tiny-model")
-    assert "tiny-model" in str(caught.value) and "3" in str(caught.value)
+    assert (caught.value.expected, caught.value.got, caught.value.model) == (384, 512, "tiny-model")
+    assert "tiny-model" in str(caught.value) and "512" in str(caught.value)
     assert await adapter.get_memories("messages", room_id=place.room_id) == []
-    await adapter.create_memory(memory.model_copy(update={"embedding": [1, 0, 0, 0]}), "messages")
+    await adapter.create_memory(memory.model_copy(update={"embedding": [1.0] * 384}), "messages")
     with pytest.raises(EmbeddingDimensionError):
-        await adapter.ensure_embedding_dimension(8, "bigger-model")
-    await adapter.ensure_embedding_dimension(4, "tiny-model")
+        await adapter.ensure_embedding_dimension(768, "bigger-model")
+    await adapter.ensure_embedding_dimension(384, "tiny-model")
     with pytest.raises(InvalidInputError):
         await adapter.ensure_embedding_dimension(0)
 

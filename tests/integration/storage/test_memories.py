@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from pyeliza.errors import EmbeddingDimensionError, IntegrityError, InvalidInputError
-from pyeliza.storage import DatabaseAdapter
+from pyeliza.storage import Database, DatabaseAdapter
 from pyeliza.types import Content, Memory, MemoryMetadata, MemorySearchParams, Room, new_uuid
 
-from .conftest import Place
+from .conftest import Place, new_agent
 
-DIM = 8
+DIM = 384
 
 
 def vec(*values: float) -> list[float]:
@@ -82,13 +82,10 @@ async def test_get_memories_filters_and_orders(adapter: DatabaseAdapter, place: 
         await adapter.count_memories(place.room_id, table_name="")
 
 
-async def test_memories_are_scoped_to_the_agent(adapter: DatabaseAdapter, place: Place) -> None:
-    from pyeliza.types import Agent
-
-    other_id = new_uuid()
-    await adapter.create_agent(Agent(id=other_id, name="Other", bio=""))
+async def test_memories_are_scoped_to_the_agent(database: Database, adapter: DatabaseAdapter, place: Place) -> None:
+    other = await new_agent(database, "Other")
+    other_id = other.agent_id
     memory_id = await adapter.create_memory(mem(place, "mine", vec(1)), "messages")
-    other = type(adapter)(adapter.database, other_id)  # type: ignore[attr-defined]
     assert await other.get_memory_by_id(memory_id) is None
     assert await other.get_memories("messages") == []
     search = MemorySearchParams(table_name="messages", embedding=vec(1))
@@ -165,7 +162,7 @@ async def test_search_filters_threshold_and_count(adapter: DatabaseAdapter, plac
         fact
     ]
     with pytest.raises(EmbeddingDimensionError):
-        await adapter.search_memories(MemorySearchParams(table_name="messages", embedding=[1.0, 0.0]))
+        await adapter.search_memories(MemorySearchParams(table_name="messages", embedding=[1.0, 0.0] * 256))
 
 
 async def test_near_duplicates_are_marked_not_unique(adapter: DatabaseAdapter, place: Place) -> None:
@@ -205,7 +202,7 @@ async def test_bad_memory_input_writes_nothing(adapter: DatabaseAdapter, place: 
 
 
 async def test_search_recall_at_10_is_exact_on_10k_memories(adapter: DatabaseAdapter, place: Place) -> None:
-    dim = 64
+    dim = DIM
     rng = np.random.default_rng(7)
     vectors = rng.standard_normal((10_000, dim)).astype(np.float32)
     ids = []
