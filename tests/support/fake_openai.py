@@ -68,6 +68,7 @@ class RecordedRequest:
     headers: dict[str, str]  # lower-cased names
     json: Any = None
     form: dict[str, Any] = field(default_factory=dict)
+    client_port: int = 0  # the caller's TCP port: equal ports mean a reused connection
 
 
 def count_tokens(text: str) -> int:
@@ -126,7 +127,13 @@ class ScriptedServer:
         await self.close()
 
     async def record(self, request: web.Request) -> RecordedRequest:
-        recorded = RecordedRequest(request.method, request.path, {k.lower(): v for k, v in request.headers.items()})
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        recorded = RecordedRequest(
+            request.method,
+            request.path,
+            {k.lower(): v for k, v in request.headers.items()},
+            client_port=int(peer[1]) if peer else 0,
+        )
         if request.content_type == "application/json":
             recorded.json = await request.json()
         elif request.content_type.startswith("multipart/"):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from tests.integration.models._support import ANTHROPIC_TEST_KEY, OPENAI_TEST_KEY, fast_retry_settings
+from openai import AsyncOpenAI
+from tests.integration.models._support import ANTHROPIC_TEST_KEY, OPENAI_TEST_KEY, SettingsRuntime, fast_retry_settings
 from tests.support.fake_anthropic import FakeAnthropic
 from tests.support.fake_openai import FakeOpenAI, Status
 
+from pyeliza.plugins._remote import ClientPoolService
 from pyeliza.plugins.anthropic import anthropic_plugin
 from pyeliza.plugins.openai import openai_plugin
 from pyeliza.testing import runtime_for_test
@@ -89,3 +92,27 @@ async def test_anthropic_text_call_records_usage_on_the_log_row(fake_anthropic: 
     assert usage_of(small.body) == {"promptTokens": 5, "completionTokens": 5, "totalTokens": 10}
     assert large.body["provider"] == "anthropic"
     assert fake_anthropic.requests[0].json["system"] == "You are Eliza."
+
+
+async def test_calls_through_a_runtime_reuse_one_pooled_connection_closed_at_stop(fake_openai: FakeOpenAI) -> None:
+    settings = {"OPENAI_API_KEY": OPENAI_TEST_KEY, "OPENAI_BASE_URL": fake_openai.base_url}
+    async with runtime_for_test(CHARACTER, [openai_plugin], settings=settings) as runtime:
+        for _ in range(3):
+            await runtime.use_model(ModelType.TEXT_SMALL, "hi")
+        stream = await runtime.use_model(ModelType.TEXT_SMALL, {"prompt": "hi", "stream": True})
+        pool = runtime.get_service("model-clients:openai")
+        assert isinstance(pool, ClientPoolService)
+        clients = pool.clients
+
+    assert stream == "Hello from the fake model"
+    assert len({request.client_port for request in fake_openai.requests}) == 1
+    assert len(clients) == 1
+    assert all(isinstance(client, AsyncOpenAI) and client.is_closed() for client in clients)
+
+
+async def test_without_a_runtime_pool_each_call_owns_and_closes_its_client(fake_openai: FakeOpenAI) -> None:
+    runtime = SettingsRuntime({"OPENAI_API_KEY": OPENAI_TEST_KEY, "OPENAI_BASE_URL": fake_openai.base_url})
+    handler: Callable[[Any, Any], Awaitable[Any]] = openai_plugin.models[ModelType.TEXT_SMALL]
+    for _ in range(2):
+        await handler(runtime, "hi")
+    assert len({request.client_port for request in fake_openai.requests}) == 2

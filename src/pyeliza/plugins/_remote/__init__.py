@@ -1,5 +1,6 @@
 """Helpers shared by the remote model plugins: retries, timeouts, redaction, usage, settings, JSON output."""
 
+from .clients import ClientLease, ClientPoolService, client_pool_service
 from .json_output import InvalidModelOutput, extract_json, object_instructions, parse_object_output, schema_problems
 from .params import coerce_params
 from .policy import retry_policy_from_settings
@@ -11,6 +12,8 @@ from .usage import add_usage, token_usage
 __all__ = [
     "REDACTED",
     "Classifier",
+    "ClientLease",
+    "ClientPoolService",
     "Failure",
     "FailureKind",
     "InvalidModelOutput",
@@ -20,6 +23,7 @@ __all__ = [
     "RemoteCall",
     "RetryPolicy",
     "add_usage",
+    "client_pool_service",
     "coerce_params",
     "extract_json",
     "object_instructions",

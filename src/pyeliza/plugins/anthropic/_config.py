@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pyeliza.errors import ConfigurationError
 
-from .._remote import ModelRuntime, PrefixedSettings, Redactor, RemoteCall, RetryPolicy, retry_policy_from_settings
-from ._sdk import classify_anthropic_error
+from .._remote import (
+    ClientLease,
+    ModelRuntime,
+    PrefixedSettings,
+    Redactor,
+    RemoteCall,
+    RetryPolicy,
+    retry_policy_from_settings,
+)
+from ._sdk import classify_anthropic_error, open_client
+
+if TYPE_CHECKING:
+    from anthropic import AsyncAnthropic
 
 DEFAULT_SMALL_MODEL = "claude-haiku-4-5"
 DEFAULT_LARGE_MODEL = "claude-sonnet-4-6"
 DEFAULT_MAX_TOKENS = 4096
+
+
+def client_pool_type(provider: str) -> str:
+    """The service type of the plugin's client pool."""
+    return f"model-clients:{provider}"
 
 
 @dataclass(frozen=True)
@@ -44,10 +61,18 @@ class AnthropicConfig:
     def model(self, size: str) -> str:
         return self.small_model if size == "small" else self.large_model
 
-    def require_api_key(self) -> str:
-        if not self.api_key:
+    def lease(self, runtime: ModelRuntime) -> ClientLease[AsyncAnthropic]:
+        """A client from the runtime's pool; without ``<PREFIX>_API_KEY`` a ConfigurationError naming it."""
+        api_key = self.api_key
+        if not api_key:
             raise ConfigurationError(f"{self.provider}: set {self.prefix}_API_KEY to use the Anthropic models")
-        return self.api_key
+        base_url, timeout = self.base_url, self.policy.timeout_seconds
+        return ClientLease.for_runtime(
+            runtime,
+            client_pool_type(self.provider),
+            (api_key, base_url, timeout),
+            lambda: open_client(api_key=api_key, base_url=base_url, timeout_seconds=timeout),
+        )
 
     def call(self, model: str, operation: str) -> RemoteCall:
         return RemoteCall(

@@ -11,6 +11,7 @@ from pyeliza.errors import ModelResponseError
 from pyeliza.types import GenerateTextParams, ModelResponse, ObjectGenerationParams, TextStreamResult, TokenUsage
 
 from .._remote import (
+    ClientLease,
     Failure,
     FailureKind,
     InvalidModelOutput,
@@ -23,10 +24,10 @@ from .._remote import (
     token_usage,
 )
 from ._config import AnthropicConfig
-from ._sdk import classify_anthropic_error, open_client
+from ._sdk import classify_anthropic_error
 
 if TYPE_CHECKING:
-    from anthropic import AsyncAnthropic
+    from anthropic import AsyncAnthropic, AsyncStream
     from anthropic.types import Message, RawMessageStreamEvent
 
 logger = logging.getLogger("pyeliza.plugins.anthropic")
@@ -78,30 +79,31 @@ async def generate_text(
     if system:
         request["system"] = system
     call = config.call(model, "message")
-    client = open_client(
-        api_key=config.require_api_key(), base_url=config.base_url, timeout_seconds=config.policy.timeout_seconds
-    )
+    lease = config.lease(runtime)
     if text_params.stream:
-        return await stream_text(client, call, request)
-    async with client:
+        return await stream_text(lease, call, request)
+    async with lease as client:
         message = await _create(client, call, request)
     return ModelResponse(message_text(call, message), message_usage(message.usage), message.model or model)
 
 
-async def stream_text(client: AsyncAnthropic, call: RemoteCall, request: dict[str, Any]) -> TextStreamResult:
+async def stream_text(
+    lease: ClientLease[AsyncAnthropic], call: RemoteCall, request: dict[str, Any]
+) -> TextStreamResult:
     """Open the event stream (with retries), then hand out the text deltas; usage is complete at message_stop."""
+    client = lease.client
     try:
         stream = await call.run(lambda: client.messages.create(**request, stream=True))
     except BaseException:
-        await client.close()
+        await lease.release()
         raise
-    result = TextStreamResult(text_stream=_deltas(client, stream, call, lambda: result), extra={"model": call.model})
+    result = TextStreamResult(text_stream=_deltas(lease, stream, call, lambda: result), extra={"model": call.model})
     return result
 
 
 async def _deltas(
-    client: AsyncAnthropic,
-    stream: AsyncIterator[RawMessageStreamEvent],
+    lease: ClientLease[AsyncAnthropic],
+    stream: AsyncStream[RawMessageStreamEvent],
     call: RemoteCall,
     result_of: Callable[[], TextStreamResult],
 ) -> AsyncIterator[str]:
@@ -138,7 +140,8 @@ async def _deltas(
                 start = message_usage(prompt_usage) or TokenUsage()
                 result.usage = token_usage(start.prompt_tokens, event.usage.output_tokens)
     finally:
-        await client.close()
+        await stream.close()
+        await lease.release()
 
 
 async def generate_object(
@@ -154,9 +157,7 @@ async def generate_object(
     call = config.call(model, "object generation")
     usage: TokenUsage | None = None
     problem = ""
-    async with open_client(
-        api_key=config.require_api_key(), base_url=config.base_url, timeout_seconds=config.policy.timeout_seconds
-    ) as client:
+    async with config.lease(runtime) as client:
         for attempt in (1, 2):
             message = await _create(client, call, {**request, "messages": messages})
             usage = add_usage(usage, message_usage(message.usage))

@@ -8,8 +8,8 @@ from typing import Any
 
 from pyeliza.types import ModelHandler, ModelType, Plugin
 
-from .._remote import ModelRuntime
-from ._config import AnthropicConfig
+from .._remote import ModelRuntime, client_pool_service
+from ._config import AnthropicConfig, client_pool_type
 from ._messages import generate_object, generate_text
 
 logger = logging.getLogger("pyeliza.plugins.anthropic")
@@ -32,6 +32,7 @@ anthropic_plugin = Plugin(
     name="anthropic",
     description="Text and object models from Anthropic's Messages API",
     init=_init,
+    services=[client_pool_service(client_pool_type("anthropic"))],
     models={
         ModelType.TEXT_SMALL: _handler(generate_text, ModelType.TEXT_SMALL, "small"),
         ModelType.TEXT_LARGE: _handler(generate_text, ModelType.TEXT_LARGE, "large"),

@@ -11,6 +11,7 @@ from pyeliza.errors import ModelResponseError
 from pyeliza.types import GenerateTextParams, ModelResponse, ObjectGenerationParams, TextStreamResult, TokenUsage
 
 from .._remote import (
+    ClientLease,
     Failure,
     FailureKind,
     InvalidModelOutput,
@@ -26,7 +27,7 @@ from ._config import OpenAIConfig
 from ._sdk import classify_openai_error
 
 if TYPE_CHECKING:
-    from openai import AsyncOpenAI
+    from openai import AsyncOpenAI, AsyncStream
     from openai.types import CompletionUsage
     from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
@@ -85,31 +86,31 @@ async def generate_text(
     }
     call = config.call(model, "chat completion")
     if text_params.stream:
-        return await stream_text(config, call, request)
-    async with config.client() as client:
+        return await stream_text(config.lease(runtime), call, request)
+    async with config.lease(runtime) as client:
         completion = await call.run(lambda: client.chat.completions.create(**request))
     return ModelResponse(
         completion_text(call, completion), completion_usage(completion.usage), completion.model or model
     )
 
 
-async def stream_text(config: OpenAIConfig, call: RemoteCall, request: dict[str, Any]) -> TextStreamResult:
+async def stream_text(lease: ClientLease[AsyncOpenAI], call: RemoteCall, request: dict[str, Any]) -> TextStreamResult:
     """Open the stream (with retries), then hand out its deltas; usage arrives with the last chunk."""
-    client = config.client()
+    client = lease.client
     try:
         stream = await call.run(
             lambda: client.chat.completions.create(**request, stream=True, stream_options={"include_usage": True})
         )
     except BaseException:
-        await client.close()
+        await lease.release()
         raise
-    result = TextStreamResult(text_stream=_deltas(client, stream, call, lambda: result), extra={"model": call.model})
+    result = TextStreamResult(text_stream=_deltas(lease, stream, call, lambda: result), extra={"model": call.model})
     return result
 
 
 async def _deltas(
-    client: AsyncOpenAI,
-    stream: AsyncIterator[ChatCompletionChunk],
+    lease: ClientLease[AsyncOpenAI],
+    stream: AsyncStream[ChatCompletionChunk],
     call: RemoteCall,
     result_of: Callable[[], TextStreamResult],
 ) -> AsyncIterator[str]:
@@ -144,7 +145,8 @@ async def _deltas(
                     received += 1
                     yield choice.delta.content
     finally:
-        await client.close()
+        await stream.close()
+        await lease.release()
 
 
 async def _complete(
@@ -171,7 +173,7 @@ async def generate_object(
     call = config.call(model, "object generation")
     usage: TokenUsage | None = None
     problem = ""
-    async with config.client() as client:
+    async with config.lease(runtime) as client:
         for attempt in (1, 2):
             completion = await _complete(client, call, messages, request)
             usage = add_usage(usage, completion_usage(completion.usage))

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 
 from pyeliza.errors import ConfigurationError
 
-from .._remote import ModelRuntime, PrefixedSettings, Redactor, RemoteCall, RetryPolicy, retry_policy_from_settings
+from .._remote import (
+    ClientLease,
+    ModelRuntime,
+    PrefixedSettings,
+    Redactor,
+    RemoteCall,
+    RetryPolicy,
+    retry_policy_from_settings,
+)
 from ._sdk import classify_openai_error, open_client
 
 if TYPE_CHECKING:
@@ -24,6 +32,11 @@ DEFAULT_MODELS: dict[str, str] = {
     "IMAGE_MODEL": "gpt-image-1",
 }
 DEFAULT_EMBEDDING_DIMENSIONS = 1536
+
+
+def client_pool_type(provider: str) -> str:
+    """The service type of a provider plugin's client pool."""
+    return f"model-clients:{provider}"
 
 
 @dataclass(frozen=True)
@@ -58,15 +71,21 @@ class OpenAIConfig:
             policy=retry_policy_from_settings(settings),
         )
 
-    def client(self, *, embeddings: bool = False) -> AsyncOpenAI:
-        """A client for this provider (``embeddings``: ``<PREFIX>_EMBEDDING_URL``/``_EMBEDDING_API_KEY`` first)."""
+    def lease(self, runtime: ModelRuntime, *, embeddings: bool = False) -> ClientLease[AsyncOpenAI]:
+        """A client from the runtime's pool (``embeddings``: ``<PREFIX>_EMBEDDING_URL``/``_API_KEY`` first)."""
         api_key = (self.embedding_api_key if embeddings else None) or self.api_key
         base_url = (self.embedding_url if embeddings else None) or self.base_url
         if not api_key and not base_url:
             raise ConfigurationError(
                 f"{self.provider}: set {self.prefix}_API_KEY (or {self.prefix}_BASE_URL for a local server)"
             )
-        return open_client(api_key=api_key, base_url=base_url, timeout_seconds=self.policy.timeout_seconds)
+        timeout = self.policy.timeout_seconds
+        return ClientLease.for_runtime(
+            runtime,
+            client_pool_type(self.provider),
+            (api_key, base_url, timeout),
+            lambda: open_client(api_key=api_key, base_url=base_url, timeout_seconds=timeout),
+        )
 
     def model(self, name: str) -> str:
         return self.models[name]

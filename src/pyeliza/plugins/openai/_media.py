@@ -49,7 +49,7 @@ async def embed_text(config: OpenAIConfig, runtime: ModelRuntime, params: Any) -
     request: dict[str, Any] = {"model": model, "input": text}
     if config.embedding_dimensions_explicit:
         request["dimensions"] = dimensions
-    async with config.client(embeddings=True) as client:
+    async with config.lease(runtime, embeddings=True) as client:
         response = await call.run(lambda: client.embeddings.create(**request))
     if not response.data:
         raise call.error(Failure(FailureKind.RESPONSE, "the answer holds no embedding"))
@@ -83,7 +83,7 @@ async def describe_image(config: OpenAIConfig, runtime: ModelRuntime, params: An
         {"type": "image_url", "image_url": {"url": image.image_url}},
     ]
     request: dict[str, Any] = {"model": model, "messages": [{"role": "user", "content": content}]}
-    async with config.client() as client:
+    async with config.lease(runtime) as client:
         completion = await call.run(lambda: client.chat.completions.create(**request))
     text = completion_text(call, completion)
     return ModelResponse(split_title(text), completion_usage(completion.usage), completion.model or model)
@@ -96,7 +96,7 @@ async def text_to_speech(config: OpenAIConfig, runtime: ModelRuntime, params: An
     request: dict[str, Any] = {"model": model, "input": speech.text, "voice": speech.voice or config.model("TTS_VOICE")}
     if speech.speed is not None:
         request["speed"] = speech.speed
-    async with config.client() as client:
+    async with config.lease(runtime) as client:
 
         async def synthesise() -> bytes:
             response = await client.audio.speech.create(**request)
@@ -143,7 +143,7 @@ async def transcribe(config: OpenAIConfig, runtime: ModelRuntime, params: Any) -
     options: dict[str, Any] = {"model": model, "file": ("audio", audio)}
     if request.prompt:
         options["prompt"] = request.prompt
-    async with config.client() as client:
+    async with config.lease(runtime) as client:
         transcription = await call.run(lambda: client.audio.transcriptions.create(**options))
     text = getattr(transcription, "text", None)
     if not isinstance(text, str):
@@ -165,7 +165,7 @@ async def generate_image(config: OpenAIConfig, runtime: ModelRuntime, params: An
     request: dict[str, Any] = {"model": model, "prompt": image.prompt, "n": image.count or 1}
     if image.size:
         request["size"] = image.size
-    async with config.client() as client:
+    async with config.lease(runtime) as client:
         response = await call.run(lambda: client.images.generate(**request))
     images: list[Mapping[str, str]] = []
     for item in response.data or []:

@@ -8,9 +8,9 @@ from typing import Any
 
 from pyeliza.types import ModelHandler, ModelType, Plugin
 
-from .._remote import ModelRuntime
+from .._remote import ModelRuntime, client_pool_service
 from ._chat import generate_object, generate_text
-from ._config import OpenAIConfig
+from ._config import OpenAIConfig, client_pool_type
 from ._media import describe_image, embed_text, generate_image, text_to_speech, transcribe
 
 logger = logging.getLogger("pyeliza.plugins.openai")
@@ -74,6 +74,7 @@ def create_openai_plugin(
         description=f"Text, object, embedding, image and audio models from an OpenAI-compatible API ({name})",
         init=init,
         models=models,
+        services=[client_pool_service(client_pool_type(name))],
         priority=priority,
     )
 
