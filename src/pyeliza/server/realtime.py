@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from socketio.exceptions import ConnectionRefusedError as Refused
 
 from ..errors import PyElizaError
-from ..types import DEFAULT_SERVER_ID, EventType, create_unique_uuid, now_ms, validate_uuid
+from ..types import DEFAULT_SERVER_ID, EventType, now_ms, validate_uuid
 from .auth import token_from_socket_auth, token_matches
 from .dispatch import UserMessage, accept, hand_to_agents
 from .responses import ApiError
@@ -112,9 +112,12 @@ class SocketProtocol:
         await self.sio.emit("room_joined", reply, to=sid)
 
     async def _entity_joined(self, entity_id: str, channel_id: str, server_id: str, payload: dict[str, Any]) -> None:
-        """Emit ENTITY_JOINED on every participant agent, with agent-scoped world and room ids (fix §10.53)."""
+        """Emit ENTITY_JOINED on every participant agent of the channel (the reference told only the first
+        agent, §10.53); ids are the central ones, each agent scopes them itself."""
         participants = set(await self.server.central.get_channel_participants(channel_id))
         channel = await self.server.central.get_channel_details(channel_id)
+        metadata = {key: payload[key] for key in ("username", "displayName") if payload.get(key)}
+        metadata["type"] = str(channel.type) if channel else "GROUP"
         for agent_id, runtime in list(self.server.runtimes.items()):
             if agent_id not in participants:
                 continue
@@ -123,13 +126,9 @@ class SocketProtocol:
                     EventType.ENTITY_JOINED,
                     {
                         "entityId": entity_id,
-                        "worldId": create_unique_uuid(agent_id, server_id),
-                        "roomId": create_unique_uuid(agent_id, channel_id),
-                        "metadata": {
-                            "type": str(channel.type) if channel else "GROUP",
-                            "username": payload.get("username"),
-                            "displayName": payload.get("displayName"),
-                        },
+                        "worldId": server_id,
+                        "roomId": channel_id,
+                        "metadata": metadata,
                         "source": "socketio",
                     },
                 )
