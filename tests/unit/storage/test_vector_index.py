@@ -50,3 +50,20 @@ def test_normalise_rejects_non_finite_values() -> None:
         normalise([1.0, float("inf")])
     assert normalise([3, 4]).tolist() == pytest.approx([0.6, 0.8])
     assert normalise([0, 0]).tolist() == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("threshold", [-1.0, 0.0, 0.3, 0.9, 0.95, 0.999])
+def test_pruned_threshold_search_equals_brute_force(threshold: float) -> None:
+    rng = np.random.default_rng(5)
+    base = rng.standard_normal(384)
+    index = VectorIndex(384)
+    vectors = {}
+    for i in range(2000):
+        noise = rng.standard_normal(384) * (0.01 * (i % 40))
+        v = normalise((base + noise).tolist() if i % 2 else rng.standard_normal(384).tolist())
+        vectors[f"id{i}"] = v
+        index.upsert(f"id{i}", v, RowKeys("t", "r", None, "e", True))
+    query = normalise(base.tolist())
+    expected = {k for k, v in vectors.items() if float(v @ query) >= threshold}
+    hits = index.search(query, 5000, table="t", threshold=threshold)
+    assert {k for k, _ in hits} == expected

@@ -4,12 +4,18 @@ Rows are L2-normalised at insert, so similarity is one matrix-vector product. Ea
 for its memory table name, room, world and entity plus its ``unique`` flag, so filters are boolean masks.
 The writer thread mutates the index only after a commit; searches run on a reader thread. A lock makes each
 mutation and each search atomic with respect to the other.
+
+Threshold searches (the duplicate probe at 0.95, ``match_threshold``) are pruned exactly: for unit vectors
+``x·q <= x[:P]·q[:P] + |x[P:]|·|q[P:]|`` (Cauchy-Schwarz on the tail), so a contiguous copy of the first
+``P = 64`` components and the tail norms rule out most rows at a sixth of the memory traffic; only rows whose
+bound reaches the threshold are scored in full.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +24,7 @@ from ....errors import InvalidInputError
 
 F32 = npt.NDArray[np.float32]
 _NONE = -1
+PREFIX = 64
 
 
 def normalise(values: list[float] | F32, what: str = "embedding") -> F32:
@@ -48,7 +55,10 @@ class VectorIndex:
     def __init__(self, dimension: int, capacity: int = 1024) -> None:
         self.dimension = dimension
         self._lock = threading.Lock()
+        self._prefix_width = min(PREFIX, dimension)
         self._matrix: F32 = np.empty((capacity, dimension), dtype=np.float32)
+        self._prefix: F32 = np.empty((capacity, self._prefix_width), dtype=np.float32)
+        self._tail_norm: F32 = np.empty(capacity, dtype=np.float32)
         self._codes = np.empty((capacity, 4), dtype=np.int32)
         self._unique = np.empty(capacity, dtype=np.bool_)
         self._ids: list[str] = []
@@ -61,7 +71,8 @@ class VectorIndex:
     @property
     def nbytes(self) -> int:
         """Bytes held by the numpy arrays (allocated capacity, not only used rows)."""
-        return int(self._matrix.nbytes + self._codes.nbytes + self._unique.nbytes)
+        arrays = (self._matrix, self._prefix, self._tail_norm, self._codes, self._unique)
+        return int(sum(a.nbytes for a in arrays))
 
     def _code(self, value: str | None) -> int:
         if value is None:
@@ -77,13 +88,14 @@ class VectorIndex:
         if needed <= capacity:
             return
         new_capacity = max(needed, capacity + capacity // 2 + 1)
-        matrix = np.empty((new_capacity, self.dimension), dtype=np.float32)
-        matrix[:capacity] = self._matrix
-        codes = np.empty((new_capacity, 4), dtype=np.int32)
-        codes[:capacity] = self._codes
-        unique = np.empty(new_capacity, dtype=np.bool_)
-        unique[:capacity] = self._unique
-        self._matrix, self._codes, self._unique = matrix, codes, unique
+
+        def grown(old: npt.NDArray[Any]) -> npt.NDArray[Any]:
+            new = np.empty((new_capacity, *old.shape[1:]), dtype=old.dtype)
+            new[:capacity] = old
+            return new
+
+        self._matrix, self._prefix, self._tail_norm = grown(self._matrix), grown(self._prefix), grown(self._tail_norm)
+        self._codes, self._unique = grown(self._codes), grown(self._unique)
 
     def upsert(self, memory_id: str, vector: F32, keys: RowKeys) -> None:
         with self._lock:
@@ -93,7 +105,7 @@ class VectorIndex:
                 self._grow(slot + 1)
                 self._ids.append(memory_id)
                 self._slot[memory_id] = slot
-            self._matrix[slot] = vector
+            self._set_vector(slot, vector)
             self._codes[slot] = (
                 self._code(keys.table),
                 self._code(keys.room),
@@ -102,10 +114,18 @@ class VectorIndex:
             )
             self._unique[slot] = keys.unique
 
+    def _set_vector(self, slot: int, vector: F32) -> None:
+        self._matrix[slot] = vector
+        self._prefix[slot] = vector[: self._prefix_width]
+        self._tail_norm[slot] = float(np.linalg.norm(vector[self._prefix_width :]))
+
     def bulk_load(self, ids: list[str], matrix: F32, keys: list[RowKeys]) -> None:
         with self._lock:
             self._grow(len(ids))
-            self._matrix[: len(ids)] = matrix
+            count = len(ids)
+            self._matrix[:count] = matrix
+            self._prefix[:count] = matrix[:, : self._prefix_width]
+            self._tail_norm[:count] = np.linalg.norm(matrix[:, self._prefix_width :], axis=1)
             for i, k in enumerate(keys):
                 self._codes[i] = (self._code(k.table), self._code(k.room), self._code(k.world), self._code(k.entity))
                 self._unique[i] = k.unique
@@ -122,6 +142,8 @@ class VectorIndex:
                 if slot != last:
                     moved = self._ids[last]
                     self._matrix[slot] = self._matrix[last]
+                    self._prefix[slot] = self._prefix[last]
+                    self._tail_norm[slot] = self._tail_norm[last]
                     self._codes[slot] = self._codes[last]
                     self._unique[slot] = self._unique[last]
                     self._ids[slot] = moved
@@ -157,6 +179,8 @@ class VectorIndex:
             rows = np.flatnonzero(mask) if mask is not None else np.arange(n)
             if rows.size == 0:
                 return []
+            if threshold is not None:
+                rows = self._prune(rows, n, query, threshold)
             scores = self._matrix[rows] @ query if rows.size * 2 < n else (self._matrix[:n] @ query)[rows]
             if threshold is not None:
                 keep = scores >= threshold
@@ -166,3 +190,17 @@ class VectorIndex:
                 rows, scores = rows[top], scores[top]
             order = np.argsort(-scores, kind="stable")
             return [(self._ids[int(rows[i])], float(scores[i])) for i in order]
+
+    def _prune(self, rows: npt.NDArray[np.intp], n: int, query: F32, threshold: float) -> npt.NDArray[np.intp]:
+        """The rows whose Cauchy-Schwarz upper bound on similarity reaches ``threshold`` (exact, no misses)."""
+        width = self._prefix_width
+        if width == self.dimension:
+            return rows
+        head = query[:width]
+        tail = float(np.linalg.norm(query[width:]))
+        if rows.size * 2 < n:
+            bound = self._prefix[rows] @ head + self._tail_norm[rows] * tail
+        else:
+            bound = (self._prefix[:n] @ head + self._tail_norm[:n] * tail)[rows]
+        # float32 rounding: keep rows within a small margin of the threshold and let the exact score decide.
+        return rows[bound >= threshold - 1e-4]
