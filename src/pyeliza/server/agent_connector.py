@@ -24,6 +24,7 @@ from ..types import (
     new_uuid,
     now_ms,
 )
+from .bus import BusHandler
 from .wire import broadcast_payload
 
 if TYPE_CHECKING:
@@ -72,11 +73,31 @@ class AgentConnector:
     def agent_id(self) -> str:
         return self.runtime.agent_id
 
+    def handlers(self) -> dict[str, BusHandler]:
+        """The bus events this connector consumes."""
+        return {
+            "new_message": self.on_new_message,
+            "message_deleted": self.on_message_deleted,
+            "channel_cleared": self.on_channel_cleared,
+        }
+
     async def on_new_message(self, payload: dict[str, Any]) -> None:
         """Bus handler for ``new_message`` (skipped when this agent answers the message directly)."""
         if payload.get("direct_agent_id") == self.agent_id:
             return
         await self.process(payload)
+
+    async def on_message_deleted(self, payload: dict[str, Any]) -> None:
+        """Bus handler for ``message_deleted``: forget this agent's copy (the id the message was stored under)."""
+        central_id = str(payload.get("messageId") or "")
+        if central_id:
+            await self.runtime.delete_memory(create_unique_uuid(self.agent_id, f"{central_id}-{self.agent_id}"))
+
+    async def on_channel_cleared(self, payload: dict[str, Any]) -> None:
+        """Bus handler for ``channel_cleared``: drop this agent's messages of the channel's room."""
+        channel_id = str(payload.get("channelId") or "")
+        if channel_id:
+            await self.runtime.delete_all_memories(create_unique_uuid(self.agent_id, channel_id), "messages")
 
     async def process(self, payload: dict[str, Any], on_chunk: ChunkSink | None = None) -> list[Content]:
         """Handle one central message if this agent takes part in its channel; returns the replies sent."""

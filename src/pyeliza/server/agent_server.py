@@ -146,7 +146,8 @@ class AgentServer:
             )
             await runtime.initialize()
             connector = AgentConnector(runtime, self.central, self)
-            self.bus.subscribe("new_message", connector.on_new_message)
+            for event, handler in connector.handlers().items():
+                self.bus.subscribe(event, handler)
             self.runtimes[agent_id] = runtime
             self.connectors[agent_id] = connector
             await self.central.add_agent_to_message_server(DEFAULT_SERVER_ID, agent_id)
@@ -166,7 +167,8 @@ class AgentServer:
             runtime = self.runtimes.pop(agent_id, None)
             connector = self.connectors.pop(agent_id, None)
             if connector is not None:
-                self.bus.unsubscribe("new_message", connector.on_new_message)
+                for event, handler in connector.handlers().items():
+                    self.bus.unsubscribe(event, handler)
             if runtime is None:
                 return False
             try:

@@ -93,6 +93,18 @@ async def test_agent_lifecycle_runs_logs_and_memories(start_server: StartServer,
         rooms = (await client.get(f"/api/agents/{agent_id}/rooms")).json()["data"]["rooms"]
         assert any(r.get("channelId") == channel_id for r in rooms)
 
+        user_message_id = sent.json()["data"]["userMessage"]["id"]
+        deleted = await client.delete(f"/api/messaging/channels/{channel_id}/messages/{user_message_id}")
+        assert deleted.status_code == 204
+        await live.server.bus.drain()
+        left = (await client.get(f"/api/agents/{agent_id}/rooms/{channel_id}/memories")).json()["data"]["memories"]
+        assert [m["content"]["text"] for m in left] == [f"Quill: {REPLY_TEXT}"]
+        assert (await client.delete(f"/api/messaging/channels/{channel_id}/messages")).status_code == 204
+        await live.server.bus.drain()
+        assert await history(client, channel_id) == []
+        left = (await client.get(f"/api/agents/{agent_id}/rooms/{channel_id}/memories")).json()["data"]["memories"]
+        assert left == []
+
         patched = await client.patch(f"/api/agents/{agent_id}", json={"system": "Be terse."})
         assert patched.status_code == 200, patched.text
         assert patched.json()["data"]["system"] == "Be terse."

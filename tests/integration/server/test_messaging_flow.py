@@ -68,6 +68,9 @@ async def test_socket_round_trip_persists_and_broadcasts_the_reply_once(
             assert reply["channelId"] == channel_id
             assert reply["inReplyTo"] == ack["messageId"]
 
+        chunks = [c for c in user.events.get("messageStreamChunk", []) if c["agentId"] == agent_id]
+        assert "".join(c["chunk"] for c in chunks) == 2 * f"Quill: {REPLY_TEXT}"
+
         echoes = [d for d in user.events["messageBroadcast"] if d.get("clientMessageId")]
         assert [e["text"] for e in echoes] == ["Hello there", "Tell me more"]
 

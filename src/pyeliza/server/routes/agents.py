@@ -84,6 +84,7 @@ async def create_agent(body: CreateAgentBody, server: ServerDep) -> Response:
 
 @router.patch("/{agent_id}")
 async def update_agent(agent_id: str, changes: dict[str, Any], server: ServerDep) -> Response:
+    """Update the stored agent; a running agent is restarted so plugins and character changes take effect."""
     check_uuid(agent_id, "agentId")
     existing = await server.central.get_agent(agent_id)
     if existing is None:
@@ -95,11 +96,8 @@ async def update_agent(agent_id: str, changes: dict[str, Any], server: ServerDep
         raise ApiError(400, "UPDATE_ERROR", f"invalid agent update: {exc}") from exc
     await server.central.update_agent(agent_id, {k: v for k, v in changes.items() if k != "id"})
     if agent_id in server.runtimes:
-        plugins_changed = (existing.plugins or []) != (updated.plugins or [])
         await server.stop_agent(agent_id)
         await server.start_agent_by_id(agent_id)
-        if plugins_changed:
-            server.bus.publish("agent_restarted", {"agentId": agent_id})
     fresh = await server.central.get_agent(agent_id)
     return ok(_agent_json(fresh or updated, agent_id in server.runtimes))
 
