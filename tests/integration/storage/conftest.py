@@ -11,7 +11,7 @@ import pytest
 from pyeliza.storage import Database, DatabaseAdapter, open_database
 from pyeliza.types import Agent, Entity, Room, World, new_uuid
 
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", "postgres"]
 
 
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:

@@ -74,8 +74,8 @@ async def test_wrong_embedding_size_is_rejected_and_nothing_written(database: Po
             Memory(entity_id=entity, room_id=room, content=Content(text="x"), embedding=[0.5] * 512), "messages"
         )
     assert await adapter.count_memories(room) == 0
-    with pytest.raises(InvalidInputError, match="not supported"):
-        await adapter.ensure_embedding_dimension(100)
+    with pytest.raises(InvalidInputError, match="out of range"):
+        await adapter.ensure_embedding_dimension(0)
 
 
 async def test_bad_ids_and_unknown_rooms_raise_typed_errors(database: PostgresDatabase) -> None:

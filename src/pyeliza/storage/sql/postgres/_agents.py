@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ....errors import EmbeddingDimensionError, InvalidInputError
-from ....types import SUPPORTED_EMBEDDING_DIMENSIONS, Agent, now_ms
+from ....errors import EmbeddingDimensionError
+from ....types import Agent, now_ms
 from ..codec import agent_from_row, check_id
 from ..rules import AgentColumns, agent_columns, apply_agent_changes
 from ._base import StoreBase
 from ._pool import affected_rows
+from ._schema import check_dimension
 
 _UPSERT_COLUMNS = "id, name, username, enabled, status, data, created_at, updated_at"
 
@@ -61,12 +62,7 @@ class AgentStore(StoreBase):
         return count
 
     async def ensure_embedding_dimension(self, dimension: int, model: str | None = None) -> None:
-        if dimension not in SUPPORTED_EMBEDDING_DIMENSIONS:
-            supported = ", ".join(str(d) for d in SUPPORTED_EMBEDDING_DIMENSIONS)
-            raise InvalidInputError(
-                f"embedding dimension {dimension}{f' (model {model})' if model else ''} is not supported; "
-                f"supported sizes: {supported}"
-            )
+        check_dimension(dimension, model)
         async with self._pool.transaction("declare the embedding dimension") as connection:
             row = await connection.fetchrow(
                 "SELECT dimension, model FROM agent_embedding WHERE agent_id = $1 FOR UPDATE", self._agent

@@ -11,7 +11,6 @@ from ..codec import (
     central_message_from_row,
     channel_from_row,
     check_id,
-    check_ids,
     check_optional_id,
     dump_json,
     message_server_from_row,
@@ -77,7 +76,7 @@ class CentralStore(StoreBase):
 
     async def create_channel(self, channel: Channel, participant_ids: Sequence[str] | None = None) -> Channel:
         now = now_ms()
-        participants = check_ids(participant_ids or [], "participant_ids")
+        participants = [str(entity) for entity in participant_ids or []]
         async with self._pool.transaction("create channel") as connection:
             row = await connection.fetchrow(
                 "INSERT INTO channels (id, message_server_id, name, type, source_type, source_id, topic, metadata, "
@@ -144,7 +143,7 @@ class CentralStore(StoreBase):
                 await connection.execute("DELETE FROM channel_participants WHERE channel_id = $1", target)
                 await connection.executemany(
                     "INSERT INTO channel_participants (channel_id, entity_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                    [(target, entity) for entity in check_ids(participants, "participant ids")],
+                    [(target, str(entity)) for entity in participants],
                 )
         return channel_from_row(row)
 
@@ -154,7 +153,7 @@ class CentralStore(StoreBase):
         )
 
     async def find_or_create_dm_channel(self, user1: str, user2: str, server_id: str) -> Channel:
-        first, second = sorted((check_id(user1, "user1"), check_id(user2, "user2")))
+        first, second = sorted((str(user1), str(user2)))
         name = f"DM-{first}-{second}"
         server = check_id(server_id, "server_id")
         row = await self._pool.fetchrow(
@@ -180,7 +179,7 @@ class CentralStore(StoreBase):
         await self._pool.executemany(
             "add channel participants",
             "INSERT INTO channel_participants (channel_id, entity_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            [(target, entity) for entity in check_ids(entity_ids, "entity_ids")],
+            [(target, str(entity)) for entity in entity_ids],
         )
 
     async def get_channel_participants(self, channel_id: str) -> list[str]:
@@ -196,7 +195,7 @@ class CentralStore(StoreBase):
             "check channel participation",
             "SELECT EXISTS (SELECT 1 FROM channel_participants WHERE channel_id = $1 AND entity_id = $2)",
             check_id(channel_id, "channel_id"),
-            check_id(entity_id, "entity_id"),
+            str(entity_id),
         )
         return found
 
@@ -205,7 +204,7 @@ class CentralStore(StoreBase):
             "remove channel participant",
             "DELETE FROM channel_participants WHERE channel_id = $1 AND entity_id = $2",
             check_id(channel_id, "channel_id"),
-            check_id(entity_id, "entity_id"),
+            str(entity_id),
         )
 
     async def create_message(self, message: CentralMessage) -> CentralMessage:

@@ -20,17 +20,17 @@ logger = logging.getLogger("pyeliza.storage.postgres")
 class PostgresDatabase:
     """PostgreSQL + pgvector storage shared by many agents.
 
-    ``exact_search=True`` makes ``search_memories`` scan every candidate vector (recall 1.0); otherwise the
-    HNSW index answers, with iterative scans so filtered searches still return ``count`` rows. ``ef_search``
-    is HNSW's candidate list size (pgvector's default is 40).
+    ``exact_search=True`` (the default, like SQLite) scans every candidate vector: recall 1.0. ``False`` uses the
+    per-dimension HNSW index with iterative scans, so filtered searches still return ``count`` rows; ``ef_search``
+    is its candidate list size (pgvector's default is 40; recall on hard data needs more, see the recall test).
     """
 
     def __init__(
         self,
         url: str,
         *,
-        exact_search: bool = False,
-        ef_search: int = 100,
+        exact_search: bool = True,
+        ef_search: int = 400,
         min_pool_size: int = 1,
         max_pool_size: int = 10,
     ) -> None:

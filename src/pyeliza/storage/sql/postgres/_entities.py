@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ....errors import IntegrityError
 from ....types import Component, Entity, new_uuid, now_ms
 from ..codec import check_id, check_ids, check_optional_id, component_from_row, dump_json, entity_from_row
 from ._base import StoreBase
+from ._pool import affected_rows
 
 _COMPONENT_COLUMNS = "id, entity_id, agent_id, room_id, world_id, source_entity_id, type, data, created_at"
 
@@ -72,7 +74,7 @@ class EntityStore(StoreBase):
         return True
 
     async def update_entity(self, entity: Entity) -> None:
-        await self._pool.execute(
+        status = await self._pool.execute(
             "update entity",
             "UPDATE entities SET names = $2, metadata = $3, agent_id = $4 WHERE id = $1",
             check_id(entity.id, "entity.id"),
@@ -80,6 +82,8 @@ class EntityStore(StoreBase):
             dump_json(entity.metadata, "entity.metadata"),
             check_id(entity.agent_id or self._agent, "entity.agent_id"),
         )
+        if affected_rows(status) == 0:
+            raise IntegrityError(f"update_entity: no entity {entity.id}")
 
     async def delete_entity(self, entity_id: str) -> None:
         await self._pool.execute(

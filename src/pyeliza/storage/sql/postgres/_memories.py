@@ -10,7 +10,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from ....errors import EmbeddingDimensionError, InvalidInputError
-from ....types import SUPPORTED_EMBEDDING_DIMENSIONS, Memory, MemorySearchParams, new_uuid, now_ms
+from ....types import Memory, MemorySearchParams, new_uuid, now_ms
 from ..codec import check_id, check_ids, check_optional_id, dump_json, memory_from_row, model_json
 from ..rules import check_table_name, document_id_of
 from ._agents import AgentStore
@@ -35,9 +35,6 @@ class MemoryStore(AgentStore):
         check_finite(embedding)
         declared = await self._database.declared_dimension(self._agent)
         if declared is None:
-            if len(embedding) not in SUPPORTED_EMBEDDING_DIMENSIONS:
-                supported = ", ".join(str(d) for d in SUPPORTED_EMBEDDING_DIMENSIONS)
-                raise InvalidInputError(f"embedding has {len(embedding)} dimensions; supported sizes: {supported}")
             await self.ensure_embedding_dimension(len(embedding))
             return len(embedding)
         dimension, model = declared
@@ -99,7 +96,7 @@ class MemoryStore(AgentStore):
         return await self._select(" AND ".join(clauses), args, tail=tail)
 
     async def get_memory_by_id(self, memory_id: str) -> Memory | None:
-        found = await self._select("m.id = $1", [check_id(memory_id, "memory_id")])
+        found = await self._select("m.id = $1 AND m.agent_id = $2", [check_id(memory_id, "memory_id"), self._agent])
         return found[0] if found else None
 
     async def get_memories_by_ids(self, memory_ids: Sequence[str], table_name: str | None = None) -> list[Memory]:
@@ -107,8 +104,12 @@ class MemoryStore(AgentStore):
         if not ids:
             return []
         if table_name:
-            return await self._select("m.id = ANY($1::uuid[]) AND m.type = $2", [ids, table_name], tail=_NEWEST_FIRST)
-        return await self._select("m.id = ANY($1::uuid[])", [ids], tail=_NEWEST_FIRST)
+            return await self._select(
+                "m.id = ANY($1::uuid[]) AND m.agent_id = $2 AND m.type = $3",
+                [ids, self._agent, table_name],
+                tail=_NEWEST_FIRST,
+            )
+        return await self._select("m.id = ANY($1::uuid[]) AND m.agent_id = $2", [ids, self._agent], tail=_NEWEST_FIRST)
 
     async def get_memories_by_room_ids(
         self, table_name: str, room_ids: Sequence[str], limit: int | None = None

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ....types import Participant, Room, World, new_uuid, now_ms
+from ....errors import InvalidInputError
+from ....types import Participant, ParticipantState, Room, World, new_uuid, now_ms
 from ..codec import check_id, check_ids, check_optional_id, entity_from_row, room_from_row, world_from_row
 from ._base import StoreBase, optional_json
 from ._pool import affected_rows
+
+_STATES = frozenset(state.value for state in ParticipantState)
 
 
 class RoomStore(StoreBase):
@@ -205,6 +208,8 @@ class RoomStore(StoreBase):
         return state
 
     async def set_participant_user_state(self, room_id: str, entity_id: str, state: str | None) -> None:
+        if state is not None and state not in _STATES:
+            raise InvalidInputError(f"participant state must be one of {sorted(_STATES)} or None, got {state!r}")
         await self._pool.execute(
             "set participant state",
             "UPDATE participants SET room_state = $4 WHERE room_id = $1 AND entity_id = $2 AND agent_id = $3",

@@ -8,6 +8,7 @@ literal ``dimension = N``) for the planner to use an index: :func:`distance_expr
 
 from __future__ import annotations
 
+from ....errors import InvalidInputError
 from ....types import SUPPORTED_EMBEDDING_DIMENSIONS
 
 VECTOR_PLUGIN = "core:pgvector"
@@ -15,9 +16,21 @@ VECTOR_EXTENSION = "CREATE EXTENSION IF NOT EXISTS vector"
 _HALF_PRECISION_FROM = 2001
 
 
+MAX_DIMENSION = 16_000
+"""pgvector's largest ``vector``; sizes outside SUPPORTED_EMBEDDING_DIMENSIONS work but have no HNSW index."""
+
+
+def check_dimension(dimension: int, model: str | None = None) -> None:
+    if not 1 <= dimension <= MAX_DIMENSION:
+        raise InvalidInputError(
+            f"embedding dimension {dimension}{f' (model {model})' if model else ''} is out of range "
+            f"(1-{MAX_DIMENSION}; indexed sizes: {', '.join(str(d) for d in SUPPORTED_EMBEDDING_DIMENSIONS)})"
+        )
+
+
 def _cast(dimension: int) -> str:
-    kind = "halfvec" if dimension >= _HALF_PRECISION_FROM else "vector"
-    return f"{kind}({dimension})"
+    indexed_as_half = dimension in SUPPORTED_EMBEDDING_DIMENSIONS and dimension >= _HALF_PRECISION_FROM
+    return f"{'halfvec' if indexed_as_half else 'vector'}({dimension})"
 
 
 def vector_index_ddl() -> tuple[str, ...]:

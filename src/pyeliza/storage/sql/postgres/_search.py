@@ -1,9 +1,10 @@
 """Cosine nearest-neighbour search over one agent's memories with pgvector.
 
-HNSW mode lets the planner use the partial HNSW index of the dimension with ``hnsw.iterative_scan =
-relaxed_order``, so a filter (table, room, world, entity) that rejects most neighbours still yields ``count``
-rows; the relaxed order is re-sorted at the end. Exact mode computes the distance of every candidate row in a
-materialised CTE that no index can serve, so recall is 1.0. Both run in the caller's transaction (``SET LOCAL``).
+HNSW mode steers the planner (sequential scans and sorts penalised) to the dimension's partial HNSW index, with
+``hnsw.iterative_scan = relaxed_order`` so a filter (table, room, world, entity) that rejects most neighbours
+still yields ``count`` rows; the relaxed order is re-sorted at the end. Exact mode computes the distance of every
+candidate row in a materialised CTE that no index can serve, so recall is 1.0. Both run in the caller's
+transaction (``SET LOCAL``).
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ async def nearest(
         )
     else:
         await connection.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+        await connection.execute("SET LOCAL enable_seqscan = off")
+        await connection.execute("SET LOCAL enable_sort = off")
         await connection.execute(f"SET LOCAL hnsw.ef_search = {min(_MAX_EF_SEARCH, max(ef_search, params.count))}")
         sql = (
             f"WITH relaxed AS MATERIALIZED (SELECT {MEMORY_COLUMNS}, e.vector AS embedding, {distance} AS distance "

@@ -94,7 +94,7 @@ class TaskStore(StoreBase):
                     value = dump_json(value or {}, "task metadata")
                 args.append(value)
                 assignments.append(f"{field} = ${len(args)}")
-        args.append(normalised["updated_at"] if isinstance(normalised.get("updated_at"), int) else now_ms())
+        args.append(now_ms())
         assignments.append(f"updated_at = ${len(args)}")
         await self._pool.execute(
             "update task", f"UPDATE tasks SET {', '.join(assignments)} WHERE id = $1 AND agent_id = $2", *args
