@@ -18,8 +18,9 @@ class ReplyWriter:
     """The callback handed to actions and evaluators.
 
     The first content becomes the memory whose id is the response id (the "handled" marker); later contents get
-    ids derived from it. Each memory has ``in_reply_to`` = the incoming message id. A failing caller callback is
-    logged: the reply is already stored and stays the one reply.
+    ids derived from it. Like the reference, the agent's own replies are stored without an embedding. Each memory
+    has ``in_reply_to`` = the incoming message id. A failing caller callback is logged: the reply is already
+    stored and stays the one reply.
     """
 
     def __init__(
@@ -62,8 +63,6 @@ class ReplyWriter:
         await self._runtime.create_memory(memory, "messages")
         self.stored.append(memory)
         self.last_content = body
-        if body.text:
-            await self._runtime.queue_embedding_generation(memory, priority="low")
         return memory
 
     async def __call__(self, content: Content) -> list[Memory]:

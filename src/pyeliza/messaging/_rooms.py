@@ -30,14 +30,16 @@ class RoomSequencer:
         return self._latest.get(room_id, message_id) == message_id
 
     @asynccontextmanager
-    async def turn(self, room_id: str) -> AsyncIterator[None]:
+    async def turn(self, room_id: str) -> AsyncIterator[bool]:
+        """Hold the room; yields whether another message of the room was ahead of this one."""
         lock = self._locks.get(room_id)
         if lock is None:
             lock = self._locks[room_id] = asyncio.Lock()
         self._users[room_id] = self._users.get(room_id, 0) + 1
+        waited = lock.locked()
         try:
             async with lock:
-                yield
+                yield waited
         finally:
             remaining = self._users[room_id] - 1
             if remaining:

@@ -104,8 +104,8 @@ class DefaultMessageService:
         if await self._already_handled(message.id):
             return MessageProcessingResult(did_respond=False, reason="already_handled")
         self._rooms.announce(message.room_id, message.id)
-        async with self._rooms.turn(message.room_id):
-            if await self._already_handled(message.id):
+        async with self._rooms.turn(message.room_id) as waited:
+            if waited and await self._already_handled(message.id):  # handled while we waited for the room
                 return MessageProcessingResult(did_respond=False, reason="already_handled")
             # A task of its own gives the run a fresh context, so its run id never leaks into the caller.
             return await asyncio.create_task(self._run(message, callback, on_stream_chunk))
@@ -262,10 +262,12 @@ class DefaultMessageService:
         return any(name_in_text(name, message.content.text) for name in names)
 
     async def _decide(self, run: MessageRun) -> bool:
-        """The rule layer, then the TEXT_SMALL should-respond prompt when no rule is final."""
+        """The rule layer, then the TEXT_SMALL should-respond prompt when no rule is final.
+
+        The initial state (reference §6.2 step 4) is composed only when the model has to decide.
+        """
         runtime = self._runtime
         run.room = await runtime.get_room(run.room_id)
-        run.state = await runtime.compose_state(run.message, INITIAL_PROVIDERS, only_include=True)
         character = runtime.character
         rule = decide_by_rules(
             run.message,
@@ -282,6 +284,7 @@ class DefaultMessageService:
         logger.debug("message %s: should respond=%s (%s)", run.message.id, rule.should_respond, rule.reason)
         if rule.final:
             return rule.should_respond
+        run.state = await runtime.compose_state(run.message, INITIAL_PROVIDERS, only_include=True)
         template = (character.templates or {}).get("shouldRespondTemplate") or SHOULD_RESPOND_TEMPLATE
         answer = await runtime.use_model(
             ModelType.TEXT_SMALL, {"prompt": compose_prompt_from_state(run.state, template)}

@@ -7,7 +7,7 @@ from ._events import BOOTSTRAP_EVENTS
 from ._reflection import reflection_evaluator
 from .actions import BOOTSTRAP_ACTIONS
 from .providers import BOOTSTRAP_PROVIDERS
-from .services import EmbeddingGenerationService, MessageRecoveryService, TaskService
+from .services import EmbeddingGenerationService, MessageRecoveryService, SharedReads, TaskService
 
 bootstrap_plugin = Plugin(
     name="bootstrap",
@@ -15,6 +15,6 @@ bootstrap_plugin = Plugin(
     actions=BOOTSTRAP_ACTIONS,
     providers=BOOTSTRAP_PROVIDERS,
     evaluators=(reflection_evaluator,),
-    services=(TaskService, EmbeddingGenerationService, MessageRecoveryService),
+    services=(SharedReads, TaskService, EmbeddingGenerationService, MessageRecoveryService),
     events=BOOTSTRAP_EVENTS,
 )

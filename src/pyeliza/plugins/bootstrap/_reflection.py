@@ -1,8 +1,9 @@
 """The REFLECTION evaluator: learn facts and relationships from the conversation — §7.5 with §10.29 fixed.
 
 It runs once more than a quarter of the conversation length is new since the last reflection (counting the
-messages newer than the marker), parses the nested ``<facts>`` and ``<relationships>`` elements, stores new
-facts in ``facts`` (found later by the FACTS provider) and counts interactions between entities.
+messages newer than the marker, which holds the reflected message's id and time), parses the nested
+``<facts>`` and ``<relationships>`` elements, stores new facts in ``facts`` (found later by the FACTS provider)
+and counts interactions between entities.
 """
 
 from __future__ import annotations
@@ -54,13 +55,13 @@ def _is_false(value: Any) -> bool:
 
 
 async def _validate(runtime: AgentRuntime, message: Memory, state: State | None) -> bool:
+    """Run once more than a quarter of the conversation length arrived after the last reflected message."""
     adapter = adapter_of(runtime)
-    last = await adapter.get_cache(marker_key(message.room_id))
-    length = runtime.get_conversation_length()
-    recent = await adapter.get_memories("messages", room_id=message.room_id, count=length)  # newest first
-    ids = [m.id for m in recent]
-    newer = ids.index(last) if isinstance(last, str) and last in ids else len(ids)
-    return newer > math.ceil(length / 4)
+    threshold = math.ceil(runtime.get_conversation_length() / 4)
+    marker = await adapter.get_cache(marker_key(message.room_id))
+    since = int(marker["createdAt"]) + 1 if isinstance(marker, dict) and marker.get("createdAt") else None
+    newer = await adapter.get_memories("messages", room_id=message.room_id, count=threshold + 1, start=since)
+    return len(newer) > threshold
 
 
 def _resolve(reference: Any, entities: list[Entity]) -> str | None:
@@ -165,7 +166,9 @@ async def _handler(
     facts = await _store_facts(runtime, message, _as_items(parsed, "facts", "fact"))
     links = await _store_relationships(runtime, entities, _as_items(parsed, "relationships", "relationship"))
     if message.id:
-        await adapter.set_cache(marker_key(message.room_id), message.id)
+        await adapter.set_cache(
+            marker_key(message.room_id), {"messageId": message.id, "createdAt": message.created_at or now_ms()}
+        )
     return ActionResult(
         success=True,
         text=f"Reflected: {facts} new facts, {links} relationships",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ...errors import StateError
-from ...types import ChannelType, Memory, Role, Room, World
+from ...types import ChannelType, Entity, Memory, Role, Room, Task, World
+from ._shared_reads import SharedReads
 
 if TYPE_CHECKING:
     from ...runtime import AgentRuntime
@@ -20,6 +22,45 @@ def adapter_of(runtime: AgentRuntime) -> DatabaseAdapter:
     return adapter
 
 
+T = TypeVar("T")
+
+
+async def shared(runtime: AgentRuntime, key: Hashable, fetch: Callable[[], Awaitable[T]]) -> T:
+    """Run ``fetch`` through the runtime's SharedReads service (directly when the service is not running)."""
+    reads = runtime.get_service(SharedReads.service_type)
+    if isinstance(reads, SharedReads):
+        return await reads.read(key, fetch)
+    return await fetch()
+
+
+async def room_by_id(runtime: AgentRuntime, room_id: str) -> Room | None:
+    rooms = await shared(runtime, ("room", room_id), lambda: adapter_of(runtime).get_rooms_by_ids([room_id]))
+    return rooms[0] if rooms else None
+
+
+async def agent_room_state(runtime: AgentRuntime, room_id: str) -> str | None:
+    """The agent's participant state in the room (FOLLOWED, MUTED or None)."""
+    adapter = adapter_of(runtime)
+    return await shared(
+        runtime, ("state", room_id), lambda: adapter.get_participant_user_state(room_id, runtime.agent_id)
+    )
+
+
+async def all_worlds(runtime: AgentRuntime) -> list[World]:
+    return await shared(runtime, ("worlds",), adapter_of(runtime).get_all_worlds)
+
+
+async def room_entities(runtime: AgentRuntime, room_id: str) -> list[Entity]:
+    adapter = adapter_of(runtime)
+    return await shared(runtime, ("entities", room_id), lambda: adapter.get_entities_for_room(room_id, True))
+
+
+async def room_tasks(runtime: AgentRuntime, room_id: str, tags: Sequence[str]) -> list[Task]:
+    adapter = adapter_of(runtime)
+    key = ("tasks", room_id, tuple(tags))
+    return await shared(runtime, key, lambda: adapter.get_tasks(room_id=room_id, tags=list(tags)))
+
+
 def channel_type_of(message: Memory, room: Room | None) -> str:
     """The message's channel type, falling back to the room's type (server messages often lack it)."""
     if message.content.channel_type:
@@ -31,12 +72,11 @@ def channel_type_of(message: Memory, room: Room | None) -> str:
 
 async def world_of_room(runtime: AgentRuntime, room_id: str) -> tuple[Room | None, World | None]:
     """The room and the world it belongs to (either may be missing)."""
-    adapter = adapter_of(runtime)
-    rooms = await adapter.get_rooms_by_ids([room_id])
-    room = rooms[0] if rooms else None
+    room = await room_by_id(runtime, room_id)
     if room is None or room.world_id is None:
         return room, None
-    return room, await adapter.get_world(room.world_id)
+    world_id = room.world_id
+    return room, await shared(runtime, ("world", world_id), lambda: adapter_of(runtime).get_world(world_id))
 
 
 def roles_of(world: World | None) -> dict[str, str]:

@@ -18,7 +18,7 @@ from ....types import (
     State,
     Task,
 )
-from .._support import adapter_of, role_in, world_of_room
+from .._support import adapter_of, role_in, room_tasks, world_of_room
 from ..providers._settings import AWAITING_CHOICE
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def _option_names(task: Task) -> list[str]:
 
 
 async def _pending(runtime: AgentRuntime, room_id: str) -> list[Task]:
-    tasks = await adapter_of(runtime).get_tasks(room_id=room_id, tags=[AWAITING_CHOICE])
+    tasks = await room_tasks(runtime, room_id, [AWAITING_CHOICE])
     return [t for t in tasks if t.id and t.metadata.get("options")]
 
 

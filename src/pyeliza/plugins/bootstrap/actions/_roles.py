@@ -23,7 +23,7 @@ from ....types import (
     Role,
     State,
 )
-from .._support import adapter_of, channel_type_of, role_in, roles_of, world_of_room
+from .._support import adapter_of, channel_type_of, role_in, roles_of, room_by_id, world_of_room
 
 if TYPE_CHECKING:
     from ....runtime import AgentRuntime
@@ -57,7 +57,7 @@ def _assignments(parsed: dict[str, Any] | None) -> list[dict[str, str]]:
 
 
 async def _validate(runtime: AgentRuntime, message: Memory, state: State | None) -> bool:
-    room = await runtime.get_room(message.room_id)
+    room = await room_by_id(runtime, message.room_id)
     return (
         room is not None
         and room.world_id is not None

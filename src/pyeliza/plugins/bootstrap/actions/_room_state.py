@@ -32,7 +32,7 @@ from ....types import (
     State,
     now_ms,
 )
-from .._support import adapter_of
+from .._support import adapter_of, agent_room_state
 
 if TYPE_CHECKING:
     from ....runtime import AgentRuntime
@@ -62,7 +62,7 @@ class RoomStateChange:
 
 
 async def _room_state(runtime: AgentRuntime, room_id: str) -> str | None:
-    return await adapter_of(runtime).get_participant_user_state(room_id, runtime.agent_id)
+    return await agent_room_state(runtime, room_id)
 
 
 async def _remember(runtime: AgentRuntime, message: Memory, text: str, action: str) -> None:

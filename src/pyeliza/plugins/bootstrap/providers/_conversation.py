@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ....prompts import add_header, format_messages, format_posts
 from ....types import ChannelType, Entity, Memory, Provider, ProviderResult, State
-from .._support import adapter_of, sender_name
+from .._support import adapter_of, room_by_id, room_entities, sender_name
 
 if TYPE_CHECKING:
     from ....runtime import AgentRuntime
@@ -47,8 +47,8 @@ def _action_results_text(results: list[Memory]) -> str:
 async def _get(runtime: AgentRuntime, message: Memory, state: State) -> ProviderResult:
     adapter = adapter_of(runtime)
     entities, room, recent = await asyncio.gather(
-        adapter.get_entities_for_room(message.room_id, True),
-        runtime.get_room(message.room_id),
+        room_entities(runtime, message.room_id),
+        room_by_id(runtime, message.room_id),
         adapter.get_memories("messages", room_id=message.room_id, count=runtime.get_conversation_length()),
     )
     dialogue = [m for m in recent if not is_action_result(m)]

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from ....prompts import add_header, format_entities
 from ....types import ChannelType, Entity, Memory, Provider, ProviderResult, State
-from .._support import adapter_of, roles_of, sender_name, world_of_room
+from .._support import adapter_of, roles_of, room_entities, sender_name, world_of_room
 
 if TYPE_CHECKING:
     from ....runtime import AgentRuntime
 
 
 async def _entities(runtime: AgentRuntime, message: Memory, state: State) -> ProviderResult:
-    entities = await adapter_of(runtime).get_entities_for_room(message.room_id, True)
+    entities = await room_entities(runtime, message.room_id)
     names = {e.id: e.names[0] for e in entities if e.id and e.names}
     text = add_header("# People in the Room", format_entities(entities))
     return ProviderResult(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
+import time
 from typing import TYPE_CHECKING, Any
 
 from ....prompts import (
@@ -35,9 +37,10 @@ async def _valid(runtime: AgentRuntime, item: Action | Evaluator, message: Memor
 async def _actions(runtime: AgentRuntime, message: Memory, state: State) -> ProviderResult:
     checks = await asyncio.gather(*(_valid(runtime, a, message, state) for a in runtime.actions))
     valid = [action for action, ok in zip(runtime.actions, checks, strict=True) if ok]
-    names = format_action_names(valid)
-    described = format_actions(valid)
-    examples = compose_action_examples(valid, 10)
+    rng = random.Random(time.perf_counter_ns())  # seeding from the OS entropy pool costs more than the rest
+    names = format_action_names(valid, rng=rng)
+    described = format_actions(valid, rng=rng)
+    examples = compose_action_examples(valid, 10, rng=rng)
     parts = [
         f"Possible response actions: {names}" if names else "",
         add_header("# Available Actions", described),
@@ -73,7 +76,9 @@ async def _evaluators(runtime: AgentRuntime, message: Memory, state: State) -> P
     checks = await asyncio.gather(*(_valid(runtime, e, message, state) for e in runtime.evaluators))
     valid = [e for e, ok in zip(runtime.evaluators, checks, strict=True) if ok]
     described = add_header("# Available Evaluators", format_evaluators(valid))
-    examples = add_header("# Evaluator Examples", format_evaluator_examples(valid))
+    examples = add_header(
+        "# Evaluator Examples", format_evaluator_examples(valid, rng=random.Random(time.perf_counter_ns()))
+    )
     return ProviderResult(
         text="\n".join(part for part in (described, examples) if part),
         values={

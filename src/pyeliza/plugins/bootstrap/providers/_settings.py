@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ....prompts import add_header
 from ....types import ChannelType, Memory, Provider, ProviderResult, State, World
-from .._support import adapter_of, channel_type_of, sender_name, world_of_room
+from .._support import all_worlds, channel_type_of, room_tasks, sender_name, world_of_room
 
 if TYPE_CHECKING:
     from ....runtime import AgentRuntime
@@ -32,7 +32,7 @@ async def owned_world(runtime: AgentRuntime, entity_id: str, room_world: World |
     """The world the entity owns that has settings (the room's world first)."""
     if room_world is not None and owner_of(room_world) == entity_id:
         return room_world
-    owned = [w for w in await adapter_of(runtime).get_all_worlds() if owner_of(w) == entity_id]
+    owned = [w for w in await all_worlds(runtime) if owner_of(w) == entity_id]
     with_settings = [w for w in owned if world_settings(w)]
     candidates = with_settings or owned
     return candidates[0] if candidates else None
@@ -77,7 +77,7 @@ async def _settings(runtime: AgentRuntime, message: Memory, state: State) -> Pro
 
 
 async def _choice(runtime: AgentRuntime, message: Memory, state: State) -> ProviderResult:
-    tasks = await adapter_of(runtime).get_tasks(room_id=message.room_id, tags=[AWAITING_CHOICE])
+    tasks = await room_tasks(runtime, message.room_id, [AWAITING_CHOICE])
     pending = [t for t in tasks if t.metadata.get("options")]
     if not pending:
         text = "No pending choices for the moment."

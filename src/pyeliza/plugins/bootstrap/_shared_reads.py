@@ -1,0 +1,57 @@
+"""SharedReads (``bootstrap-shared-reads``): one query for identical reads that run at the same time.
+
+``compose_state`` runs every provider (and the ACTIONS provider every validator) concurrently, and many of
+them look up the same room, world, agent room state or pending tasks. A read that starts while an identical
+read is in flight joins it instead of querying again; nothing is kept once the read finished, so a later read
+always sees later writes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from ...types import Service
+
+if TYPE_CHECKING:
+    from ...runtime import AgentRuntime
+
+T = TypeVar("T")
+
+
+class SharedReads(Service):
+    service_type: ClassVar[str] = "bootstrap-shared-reads"
+    capability_description: ClassVar[str] = "Coalesces identical concurrent database reads of the bootstrap plugin"
+
+    def __init__(self, runtime: AgentRuntime | None = None) -> None:
+        super().__init__(runtime)
+        self._in_flight: dict[Hashable, asyncio.Future[Any]] = {}
+
+    async def read(self, key: Hashable, fetch: Callable[[], Awaitable[T]]) -> T:
+        """The result of ``fetch()``, shared with every caller asking for ``key`` while it runs."""
+        running = self._in_flight.get(key)
+        if running is not None:
+            try:
+                shared_result: T = await asyncio.shield(running)
+            except asyncio.CancelledError:
+                if not running.cancelled():
+                    raise  # this caller was cancelled
+                return await fetch()  # the first caller was cancelled: read on our own
+            return shared_result
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._in_flight[key] = future
+        try:
+            value = await fetch()
+        except Exception as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: joined callers re-raise it, nobody else needs to
+            raise
+        except BaseException:
+            future.cancel()
+            raise
+        finally:
+            if self._in_flight.get(key) is future:
+                del self._in_flight[key]
+        future.set_result(value)
+        return value
