@@ -13,7 +13,7 @@ from ....types import Content, Memory, MemoryMetadata, MemorySearchParams, new_u
 from ..codec import check_id, check_ids, check_optional_id, dump_json, memory_from_row, model_json
 from ..rules import check_table_name, document_id_of
 from .database import WriteTx
-from .store import SqliteStore, chunks, placeholders, require_row
+from .store import SqliteStore, chunks, diagnose_missing, placeholders
 from .vector_index import F32, RowKeys, normalise
 
 DUPLICATE_THRESHOLD = 0.95
@@ -187,11 +187,8 @@ class MemoryStore(SqliteStore):
         wanted_unique = unique if unique is not None else memory.unique
         document = document_id_of(memory)
 
-        def job(tx: WriteTx) -> str:
+        def insert(tx: WriteTx) -> str:
             conn = tx.conn
-            require_row(conn, "agents", agent, "agent")
-            require_row(conn, "entities", entity, "entity")
-            require_row(conn, "rooms", room, "room")
             is_unique = True if wanted_unique is None else wanted_unique
             if vector is not None:
                 declared = self._check_dimension(tx, agent, vector)
@@ -201,18 +198,23 @@ class MemoryStore(SqliteStore):
                         vector, 1, table=table, room=room, threshold=DUPLICATE_THRESHOLD
                     ):
                         is_unique = False
-            inserted = (
-                conn.execute(
-                    "INSERT INTO memories (id, type, agent_id, entity_id, room_id, world_id, content, metadata, "
-                    '"unique", document_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) '
-                    "ON CONFLICT (id) DO NOTHING",
-                    (memory_id, table, agent, entity, room, world, content, metadata, is_unique, document, created_at),
-                ).rowcount
-                == 1
+            cursor = conn.execute(
+                "INSERT INTO memories (id, type, agent_id, entity_id, room_id, world_id, content, metadata, "
+                '"unique", document_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) '
+                "ON CONFLICT (id) DO NOTHING",
+                (memory_id, table, agent, entity, room, world, content, metadata, is_unique, document, created_at),
             )
-            if inserted and vector is not None:
+            if cursor.rowcount == 1 and vector is not None:
                 self._write_vector(tx, memory_id, agent, vector, RowKeys(table, room, world, entity, is_unique))
             return memory_id
+
+        def job(tx: WriteTx) -> str:
+            try:
+                return insert(tx)
+            except sqlite3.IntegrityError:
+                checks = [("agents", agent, "agent"), ("entities", entity, "entity"), ("rooms", room, "room")]
+                diagnose_missing(tx.conn, checks)
+                raise
 
         return await self._db.write(job)
 

@@ -10,7 +10,7 @@ from ....errors import InvalidInputError
 from ....types import Participant, ParticipantState, Room, World, new_uuid, now_ms
 from ..codec import check_id, check_ids, check_optional_id, dump_json, entity_from_row, room_from_row, world_from_row
 from .database import WriteTx
-from .store import SqliteStore, chunks, placeholders, require_row
+from .store import SqliteStore, chunks, diagnose_missing, placeholders, require_row
 
 
 def _room_values(room: Room, agent_id: str) -> tuple[Any, ...]:
@@ -156,21 +156,19 @@ class RoomStore(SqliteStore):
 
         def job(tx: WriteTx) -> bool:
             require_row(tx.conn, "rooms", room, "room")
-            for part in chunks(entities):
-                found = {
-                    r[0]
-                    for r in tx.conn.execute(
-                        f"SELECT id FROM entities WHERE id IN ({placeholders(len(part))})", tuple(part)
-                    )
-                }
-                missing = [e for e in part if e not in found]
-                if missing:
-                    require_row(tx.conn, "entities", missing[0], "entity")
-            tx.conn.executemany(
-                "INSERT INTO participants (id, entity_id, room_id, agent_id, created_at) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (entity_id, room_id, agent_id) DO NOTHING",
-                [(new_uuid(), e, room, agent, now) for e in entities],
-            )
+            try:
+                tx.conn.executemany(
+                    "INSERT INTO participants (id, entity_id, room_id, agent_id, created_at) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (entity_id, room_id, agent_id) DO NOTHING",
+                    [(new_uuid(), e, room, agent, now) for e in entities],
+                )
+            except sqlite3.IntegrityError:
+                for part in chunks(entities):
+                    marks = placeholders(len(part))
+                    found = {r[0] for r in tx.conn.execute(f"SELECT id FROM entities WHERE id IN ({marks})", part)}
+                    diagnose_missing(tx.conn, [("entities", e, "entity") for e in part if e not in found])
+                diagnose_missing(tx.conn, [("agents", agent, "agent")])
+                raise
             return True
 
         return await self._db.write(job)

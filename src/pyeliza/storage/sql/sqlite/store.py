@@ -23,6 +23,12 @@ def require_row(conn: sqlite3.Connection, table: str, row_id: str, what: str) ->
         raise IntegrityError(f"unknown {what} {row_id}: no row with that id in {table}")
 
 
+def diagnose_missing(conn: sqlite3.Connection, checks: Sequence[tuple[str, str, str]]) -> None:
+    """After a foreign-key failure: raise :class:`IntegrityError` naming the first (table, id, what) missing."""
+    for table, row_id, what in checks:
+        require_row(conn, table, row_id, what)
+
+
 def chunks(values: Sequence[Any], size: int = 500) -> list[Sequence[Any]]:
     return [values[i : i + size] for i in range(0, len(values), size)]
 
