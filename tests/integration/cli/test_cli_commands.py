@@ -124,12 +124,15 @@ async def test_agent_commands_manage_a_running_server(started_server: tuple[str,
     assert "no agent named 'Nobody'" in out
 
 
-def test_chat_answers_in_the_terminal(tmp_path: Path) -> None:
+def test_chat_answers_in_the_terminal_and_its_memories_can_be_reembedded(tmp_path: Path) -> None:
     result = run_cli("chat", cwd=tmp_path, stdin="Hello, I feel sad today.\nMy mother never listens to me.\n/quit\n")
     assert result.returncode == 0, result.stderr
     replies = [line for line in result.stdout.splitlines() if line.startswith("Eliza> ")]
     assert len(replies) == 2, result.stdout
     assert all(reply.removeprefix("Eliza> ").strip() for reply in replies)
+    reembedded = run_cli("memory", "reembed", cwd=tmp_path)
+    assert reembedded.returncode == 0, reembedded.stderr
+    assert "re-embedded 4 memories of Eliza (messages)" in reembedded.stdout
 
 
 def test_character_validate_names_the_file_and_field(tmp_path: Path) -> None:
