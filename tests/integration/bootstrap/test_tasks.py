@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+
+import pytest
+from tests.support.postgres import scratch_database
 
 from pyeliza.plugins.bootstrap import bootstrap_plugin
 from pyeliza.runtime import AgentRuntime
@@ -89,17 +91,23 @@ def _runtime(database: Database, owner: str, runs: list[str]) -> AgentRuntime:
     return AgentRuntime(CHARACTER, plugins=plugins, adapter=database.adapter(agent_id), settings=FAST)
 
 
-async def test_two_runtimes_sharing_a_database_run_each_task_once() -> None:
+@pytest.fixture(params=["sqlite", "postgres"])
+async def shared_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'shared.db'}"
+    return await scratch_database(str(request.getfixturevalue("postgres_url")))
+
+
+async def test_two_runtimes_sharing_a_database_run_each_task_once(shared_url: str) -> None:
     runs: list[str] = []
-    with tempfile.TemporaryDirectory() as directory:
-        async with open_database(f"sqlite:///{Path(directory) / 'shared.db'}") as database:
-            first, second = _runtime(database, "first", runs), _runtime(database, "second", runs)
-            async with first, second:
-                ids = [await first.create_task(Task(name="slow", tags=["queue"], metadata={})) for _ in range(6)]
+    async with open_database(shared_url) as database:
+        first, second = _runtime(database, "first", runs), _runtime(database, "second", runs)
+        async with first, second:
+            ids = [await first.create_task(Task(name="slow", tags=["queue"], metadata={})) for _ in range(6)]
 
-                async def all_gone() -> bool:
-                    return all([await second.get_task(task_id) is None for task_id in ids])
+            async def all_gone() -> bool:
+                return all([await second.get_task(task_id) is None for task_id in ids])
 
-                await _until(all_gone)
-                await asyncio.sleep(0.1)
+            await _until(all_gone)
+            await asyncio.sleep(0.1)
     assert len(runs) == 6

@@ -43,11 +43,12 @@ class GatedModel:
 
 
 @pytest.fixture
-async def gated() -> AsyncIterator[tuple[AgentRuntime, GatedModel]]:
+async def gated(database_url: str | None) -> AsyncIterator[tuple[AgentRuntime, GatedModel]]:
     model = GatedModel()
     async with runtime_for_test(
         CHARACTER,
         plugins=[bootstrap_plugin],
+        database_url=database_url,
         models={ModelType.TEXT_LARGE: ScriptedModel(model), ModelType.TEXT_SMALL: ScriptedModel([])},
         settings={"PYELIZA_RECOVER_ON_START": "false"},
     ) as runtime:

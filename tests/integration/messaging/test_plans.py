@@ -59,11 +59,12 @@ extras = Plugin(
 
 
 @pytest.fixture
-async def planner() -> AsyncIterator[Agent]:
+async def planner(database_url: str | None) -> AsyncIterator[Agent]:
     small, large = ScriptedModel([]), ScriptedModel([])
     async with runtime_for_test(
         CHARACTER,
         plugins=[bootstrap_plugin, extras],
+        database_url=database_url,
         models={ModelType.TEXT_SMALL: small, ModelType.TEXT_LARGE: large},
         settings={"PYELIZA_RECOVER_ON_START": "false"},
     ) as runtime:
