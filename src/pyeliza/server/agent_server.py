@@ -182,4 +182,4 @@ class AgentServer:
     async def emit_to_channel(
         self, event: str, data: dict[str, Any], channel_id: str, skip_sid: str | None = None
     ) -> None:
-        await self.sio.emit(event, data, room=channel_id, skip_sid=skip_sid)
+        await self.sio.emit(event, data, to=channel_id, skip_sid=skip_sid)

@@ -48,11 +48,6 @@ class ServerConfig:
     def upload_dir(self) -> Path:
         return self.data_dir / "uploads"
 
-    @property
-    def base_url(self) -> str:
-        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
-        return f"http://{host}:{self.port}"
-
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> ServerConfig:
         source = os.environ if env is None else env

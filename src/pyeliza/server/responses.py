@@ -28,7 +28,3 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
         error["details"] = details
     return {"success": False, "error": error}
 
-
-def not_found(what: str, identifier: str) -> ApiError:
-    code = f"{what.upper().replace(' ', '_')}_NOT_FOUND"
-    return ApiError(404, code, f"{what} {identifier} not found")
