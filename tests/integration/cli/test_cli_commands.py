@@ -167,3 +167,23 @@ def test_db_migrate_then_status_and_plugins_list(tmp_path: Path) -> None:
     for name in ("bootstrap", "sql", "openai", "anthropic", "local", "classic"):
         assert name in plugins.stdout
     assert "ready" in plugins.stdout
+
+
+def test_start_refuses_a_character_whose_plugins_do_not_resolve(tmp_path: Path) -> None:
+    character = tmp_path / "broken.json"
+    character.write_text(
+        json.dumps(
+            {
+                "name": "Broken",
+                "bio": "x",
+                "plugins": ["no-such-plugin", "tests.missing_module:plugin", "@elizaos/plugin-discord"],
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = run_cli("start", "--character", str(character), "--port", str(free_port()), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "cannot start the agent's plugins" in result.stderr
+    assert "plugin 'no-such-plugin' is not installed" in result.stderr
+    assert "cannot import module 'tests.missing_module'" in result.stderr
+    assert "'@elizaos/plugin-discord' connects a platform pyeliza does not support" in result.stderr
