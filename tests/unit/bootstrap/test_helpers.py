@@ -1,0 +1,89 @@
+"""Pure pieces of the bootstrap plugin: YES/NO parsing, role permissions, the embedding queue, shared reads."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from pyeliza.plugins.bootstrap._shared_reads import SharedReads
+from pyeliza.plugins.bootstrap.actions._roles import may_assign
+from pyeliza.plugins.bootstrap.actions._room_state import strict_yes_no
+from pyeliza.plugins.bootstrap.services._embeddings import EmbeddingQueue, EmbeddingRequest
+from pyeliza.types import Content, Memory, new_uuid
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("YES", True),
+        ("yes.", True),
+        ("True", True),
+        ("**Yes**", True),
+        ("NO", False),
+        ("I know", False),
+        ("nobody said yes", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_strict_yes_no(answer: object, expected: bool) -> None:
+    assert strict_yes_no(answer) is expected
+
+
+def test_role_permissions() -> None:
+    assert may_assign("OWNER", "ADMIN", "NONE") and may_assign("OWNER", "OWNER", "ADMIN")
+    assert may_assign("ADMIN", "NONE", "ADMIN") and may_assign("ADMIN", "ADMIN", "NONE")
+    assert not may_assign("ADMIN", "OWNER", "NONE") and not may_assign("ADMIN", "NONE", "OWNER")
+    assert not may_assign("NONE", "NONE", "ADMIN")
+
+
+def _request(priority: str, label: str) -> EmbeddingRequest:
+    memory = Memory(id=new_uuid(), entity_id=new_uuid(), room_id=new_uuid(), content=Content(text=label))
+    return EmbeddingRequest(memory=memory, priority=priority)
+
+
+def test_embedding_queue_priorities_and_eviction() -> None:
+    queue = EmbeddingQueue(capacity=4)
+    for priority, label in [("low", "l1"), ("normal", "n1"), ("high", "h1"), ("low", "l2")]:
+        assert queue.push(_request(priority, label)) == []
+    evicted = queue.push(_request("high", "h2"))
+    assert [r.memory.content.text for r in evicted] == ["l1"]
+    assert [r.memory.content.text for r in queue.pop_batch(10)] == ["h1", "h2", "n1", "l2"]
+    assert len(queue) == 0
+
+
+async def test_shared_reads_coalesce_concurrent_reads_only() -> None:
+    reads = SharedReads()
+    calls = 0
+
+    async def fetch() -> int:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.01)
+        return calls
+
+    assert await asyncio.gather(*(reads.read("k", fetch) for _ in range(5))) == [1] * 5
+    assert await reads.read("k", fetch) == 2  # a later read queries again
+
+
+async def test_shared_reads_share_errors_and_survive_a_cancelled_first_caller() -> None:
+    reads = SharedReads()
+
+    async def boom() -> int:
+        await asyncio.sleep(0.01)
+        raise ValueError("nope")
+
+    results = await asyncio.gather(reads.read("e", boom), reads.read("e", boom), return_exceptions=True)
+    assert all(isinstance(r, ValueError) for r in results)
+
+    async def slow() -> str:
+        await asyncio.sleep(0.05)
+        return "value"
+
+    first = asyncio.create_task(reads.read("s", slow))
+    await asyncio.sleep(0)
+    second = asyncio.create_task(reads.read("s", slow))
+    await asyncio.sleep(0.01)
+    first.cancel()
+    assert await second == "value"
