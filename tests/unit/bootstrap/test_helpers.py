@@ -87,3 +87,15 @@ async def test_shared_reads_share_errors_and_survive_a_cancelled_first_caller() 
     await asyncio.sleep(0.01)
     first.cancel()
     assert await second == "value"
+
+
+def test_nested_items_accepts_every_shape_of_the_tree() -> None:
+    from pyeliza.plugins.bootstrap._support import nested_items
+
+    one = {"claim": "a"}
+    assert nested_items({"facts": {"fact": one}}, "facts", "fact") == [one]
+    assert nested_items({"facts": {"fact": [one, one]}}, "facts", "fact") == [one, one]
+    assert nested_items({"fact": one}, "facts", "fact") == [one]
+    assert nested_items({"facts": [one]}, "facts", "fact") == [one]
+    assert nested_items({"facts": "raw text"}, "facts", "fact") == []
+    assert nested_items(None, "facts", "fact") == []

@@ -30,7 +30,7 @@ from ...types import (
     now_ms,
     validate_uuid,
 )
-from ._support import adapter_of
+from ._support import adapter_of, nested_items
 
 if TYPE_CHECKING:
     from ...runtime import AgentRuntime
@@ -40,14 +40,6 @@ logger = logging.getLogger("pyeliza.plugins.bootstrap")
 
 def marker_key(room_id: str) -> str:
     return f"{room_id}-reflection-last-processed"
-
-
-def _as_items(parsed: dict[str, Any], block: str, item: str) -> list[dict[str, Any]]:
-    value: Any = parsed.get(block)
-    items: Any = value.get(item) if isinstance(value, dict) else value
-    if isinstance(items, dict):
-        items = [items]
-    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
 def _is_false(value: Any) -> bool:
@@ -163,8 +155,8 @@ async def _handler(
     if not parsed:
         logger.warning("REFLECTION: unparsable model answer for message %s", message.id)
         return ActionResult(success=False, error="unparsable reflection", data={"actionName": "REFLECTION"})
-    facts = await _store_facts(runtime, message, _as_items(parsed, "facts", "fact"))
-    links = await _store_relationships(runtime, entities, _as_items(parsed, "relationships", "relationship"))
+    facts = await _store_facts(runtime, message, nested_items(parsed, "facts", "fact"))
+    links = await _store_relationships(runtime, entities, nested_items(parsed, "relationships", "relationship"))
     if message.id:
         await adapter.set_cache(
             marker_key(message.room_id), {"messageId": message.id, "createdAt": message.created_at or now_ms()}

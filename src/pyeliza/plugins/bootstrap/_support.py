@@ -61,6 +61,26 @@ async def room_tasks(runtime: AgentRuntime, room_id: str, tags: Sequence[str]) -
     return await shared(runtime, key, lambda: adapter.get_tasks(room_id=room_id, tags=list(tags)))
 
 
+def nested_items(parsed: dict[str, Any] | None, block: str, item: str) -> list[dict[str, Any]]:
+    """The ``<item>`` dicts inside ``<block>`` of a parsed XML tree.
+
+    Accepts ``{block: {item: ...}}``, ``{block: [...]}`` and ``{item: ...}`` (the parser unwraps a lone wrapper
+    element), with one item or a list of them.
+    """
+    if not parsed:
+        return []
+    container: Any = parsed.get(block)
+    if container is None:
+        items: Any = parsed.get(item)
+    elif isinstance(container, dict):
+        items = container.get(item, [container] if item not in container and container else [])
+    else:
+        items = container
+    if isinstance(items, dict):
+        items = [items]
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
 def channel_type_of(message: Memory, room: Room | None) -> str:
     """The message's channel type, falling back to the room's type (server messages often lack it)."""
     if message.content.channel_type:

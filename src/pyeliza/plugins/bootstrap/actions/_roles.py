@@ -23,7 +23,7 @@ from ....types import (
     Role,
     State,
 )
-from .._support import adapter_of, channel_type_of, role_in, roles_of, room_by_id, world_of_room
+from .._support import adapter_of, channel_type_of, nested_items, role_in, roles_of, room_by_id, world_of_room
 
 if TYPE_CHECKING:
     from ....runtime import AgentRuntime
@@ -41,18 +41,9 @@ def may_assign(requester: str, current: str, new: str) -> bool:
 
 
 def _assignments(parsed: dict[str, Any] | None) -> list[dict[str, str]]:
-    if not parsed:
-        return []
-    block: Any = parsed.get("assignments")
-    items: Any = block.get("assignment") if isinstance(block, dict) else block
-    if isinstance(items, dict):
-        items = [items]
-    if not isinstance(items, list):
-        return []
     return [
         {"entityId": str(i.get("entityId", "")).strip(), "newRole": str(i.get("newRole", "")).strip().upper()}
-        for i in items
-        if isinstance(i, dict)
+        for i in nested_items(parsed, "assignments", "assignment")
     ]
 
 

@@ -17,7 +17,7 @@ from ....types import (
     ModelType,
     State,
 )
-from .._support import adapter_of, channel_type_of, world_of_room
+from .._support import adapter_of, channel_type_of, nested_items, world_of_room
 from .._templates import SETTINGS_EXTRACTION_TEMPLATE
 from ..providers._settings import owned_world, world_settings
 
@@ -26,15 +26,8 @@ if TYPE_CHECKING:
 
 
 def _pairs(parsed: dict[str, Any] | None) -> list[tuple[str, str]]:
-    if not parsed:
-        return []
-    block: Any = parsed.get("settings")
-    items: Any = block.get("setting") if isinstance(block, dict) else block
-    if isinstance(items, dict):
-        items = [items]
-    if not isinstance(items, list):
-        return []
-    return [(str(i.get("key", "")).strip(), str(i.get("value", "")).strip()) for i in items if isinstance(i, dict)]
+    items = nested_items(parsed, "settings", "setting")
+    return [(str(i.get("key", "")).strip(), str(i.get("value", "")).strip()) for i in items]
 
 
 async def _validate(runtime: AgentRuntime, message: Memory, state: State | None) -> bool:
