@@ -1,9 +1,9 @@
 """The REFLECTION evaluator: learn facts and relationships from the conversation — §7.5 with §10.29 fixed.
 
-It runs once more than a quarter of the conversation length is new since the last reflection (counting the
-messages newer than the marker, which holds the reflected message's id and time), parses the nested
-``<facts>`` and ``<relationships>`` elements, stores new facts in ``facts`` (found later by the FACTS provider)
-and counts interactions between entities.
+It runs once more than a quarter of the conversation length is new since the last reflection (the marker holds
+the reflected message's id and the room's message count at that time), parses the nested ``<facts>`` and
+``<relationships>`` elements, stores new facts in ``facts`` (found later by the FACTS provider) and counts
+interactions between entities.
 """
 
 from __future__ import annotations
@@ -47,13 +47,17 @@ def _is_false(value: Any) -> bool:
 
 
 async def _validate(runtime: AgentRuntime, message: Memory, state: State | None) -> bool:
-    """Run once more than a quarter of the conversation length arrived after the last reflected message."""
+    """Run once more than a quarter of the conversation length arrived after the last reflection.
+
+    The marker stores how many room messages existed at the last reflection, so the check is one cache read
+    and one COUNT query.
+    """
     adapter = adapter_of(runtime)
     threshold = math.ceil(runtime.get_conversation_length() / 4)
     marker = await adapter.get_cache(marker_key(message.room_id))
-    since = int(marker["createdAt"]) + 1 if isinstance(marker, dict) and marker.get("createdAt") else None
-    newer = await adapter.get_memories("messages", room_id=message.room_id, count=threshold + 1, start=since)
-    return len(newer) > threshold
+    seen = int(marker.get("count") or 0) if isinstance(marker, dict) else 0
+    total = await adapter.count_memories(message.room_id, False, "messages")
+    return total - seen > threshold
 
 
 def _resolve(reference: Any, entities: list[Entity]) -> str | None:
@@ -158,9 +162,8 @@ async def _handler(
     facts = await _store_facts(runtime, message, nested_items(parsed, "facts", "fact"))
     links = await _store_relationships(runtime, entities, nested_items(parsed, "relationships", "relationship"))
     if message.id:
-        await adapter.set_cache(
-            marker_key(message.room_id), {"messageId": message.id, "createdAt": message.created_at or now_ms()}
-        )
+        count = await adapter.count_memories(message.room_id, False, "messages")
+        await adapter.set_cache(marker_key(message.room_id), {"messageId": message.id, "count": count})
     return ActionResult(
         success=True,
         text=f"Reflected: {facts} new facts, {links} relationships",
