@@ -7,15 +7,23 @@ flight at a time to shorten the setup; only the searches are timed. Also reports
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import sys
 import tempfile
 import time
 
-from bench._common import emit, percentile, result, rss_mb, stub_embedding
+from bench._common import emit, percentile, result, stub_embedding
 
 SIZES = (10_000, 100_000)
 Q = 200
+
+
+def current_rss_mb() -> float:
+    """Resident memory now (not the peak), from /proc/self/statm."""
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
 async def run(n: int) -> None:
@@ -45,7 +53,7 @@ async def run(n: int) -> None:
             for batch in range(0, n, 100):
                 await asyncio.gather(*(write(i) for i in range(batch, min(n, batch + 100))))
             setup_seconds = time.perf_counter() - setup_started
-            rss_before_index = rss_mb()
+            rss_before_index = current_rss_mb()
             rng = random.Random(3)
             latencies: list[float] = []
             for q in range(Q + 1):
@@ -56,6 +64,8 @@ async def run(n: int) -> None:
                 )
                 if q > 0:
                     latencies.append((time.perf_counter() - t0) * 1000)
+                else:
+                    rss_growth = current_rss_mb() - rss_before_index
                 assert len(hits) == 10
             index = db.indexes[agent_id]
             index_mb = index.nbytes / 1e6
@@ -66,13 +76,13 @@ async def run(n: int) -> None:
             Q,
             seconds,
             f"SQLite exact cosine over an in-memory float32 numpy matrix; N={n} memories (setup {setup_seconds:.1f}s); "
-            "first search (index load) excluded",
+            "first search (index load) excluded; run with OPENBLAS_NUM_THREADS=1 (see docs/benchmarks.md)",
             memories=n,
             p50_ms=round(percentile(latencies, 50), 3),
             p99_ms=round(percentile(latencies, 99), 3),
             index_mb=round(index_mb, 1),
             index_mb_per_100k=round(index_mb * 100_000 / n, 1),
-            rss_mb_before_first_search=round(rss_before_index, 1),
+            rss_growth_mb_at_index_load=round(rss_growth, 1),
         )
     )
 

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 logger = logging.getLogger("pyeliza.storage.sqlite")
 BUSY_TIMEOUT_MS = 5000
+LOAD_CHUNK_ROWS = 4096
 
 
 @dataclass
@@ -224,17 +225,19 @@ class SqliteDatabase:
         if declared is None:
             return None
         dimension = declared[0]
-        rows = conn.execute(
+        args = (agent_id, dimension)
+        total = conn.execute("SELECT COUNT(*) FROM embeddings WHERE agent_id = ? AND dimension = ?", args).fetchone()
+        index = VectorIndex(dimension, capacity=max(1024, int(total[0])))
+        cursor = conn.execute(
             'SELECT e.memory_id, e.vector, m.type, m.room_id, m.world_id, m.entity_id, m."unique" '
             "FROM embeddings e JOIN memories m ON m.id = e.memory_id "
             "WHERE e.agent_id = ? AND e.dimension = ?",
-            (agent_id, dimension),
-        ).fetchall()
-        index = VectorIndex(dimension, capacity=max(1024, len(rows)))
-        if rows:
+            args,
+        )
+        while rows := cursor.fetchmany(LOAD_CHUNK_ROWS):
             matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dimension)
             keys = [RowKeys(r[2], r[3], r[4], r[5], bool(r[6])) for r in rows]
-            index.bulk_load([r[0] for r in rows], matrix, keys)
+            index.extend([r[0] for r in rows], matrix, keys)
         self.indexes[agent_id] = index
         return index
 

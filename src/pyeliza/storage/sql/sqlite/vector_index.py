@@ -119,18 +119,22 @@ class VectorIndex:
         self._prefix[slot] = vector[: self._prefix_width]
         self._tail_norm[slot] = float(np.linalg.norm(vector[self._prefix_width :]))
 
-    def bulk_load(self, ids: list[str], matrix: F32, keys: list[RowKeys]) -> None:
+    def extend(self, ids: list[str], matrix: F32, keys: list[RowKeys]) -> None:
+        """Append new rows (already normalised) in bulk; used to load the index from the table in chunks."""
         with self._lock:
-            self._grow(len(ids))
-            count = len(ids)
-            self._matrix[:count] = matrix
-            self._prefix[:count] = matrix[:, : self._prefix_width]
-            self._tail_norm[:count] = np.linalg.norm(matrix[:, self._prefix_width :], axis=1)
-            for i, k in enumerate(keys):
-                self._codes[i] = (self._code(k.table), self._code(k.room), self._code(k.world), self._code(k.entity))
-                self._unique[i] = k.unique
-            self._ids = list(ids)
-            self._slot = {memory_id: i for i, memory_id in enumerate(ids)}
+            start = len(self._ids)
+            end = start + len(ids)
+            self._grow(end)
+            self._matrix[start:end] = matrix
+            self._prefix[start:end] = matrix[:, : self._prefix_width]
+            self._tail_norm[start:end] = np.linalg.norm(matrix[:, self._prefix_width :], axis=1)
+            self._codes[start:end] = [
+                (self._code(k.table), self._code(k.room), self._code(k.world), self._code(k.entity)) for k in keys
+            ]
+            self._unique[start:end] = [k.unique for k in keys]
+            for offset, memory_id in enumerate(ids):
+                self._slot[memory_id] = start + offset
+            self._ids.extend(ids)
 
     def remove(self, memory_ids: list[str]) -> None:
         with self._lock:
