@@ -81,6 +81,11 @@ def nested_items(parsed: dict[str, Any] | None, block: str, item: str) -> list[d
     return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
+def without_embeddings(memories: Sequence[Memory]) -> list[Memory]:
+    """Shallow copies without vectors, for provider data (states are cached; vectors would bloat the cache)."""
+    return [m.model_copy(update={"embedding": None}) if m.embedding is not None else m for m in memories]
+
+
 def channel_type_of(message: Memory, room: Room | None) -> str:
     """The message's channel type, falling back to the room's type (server messages often lack it)."""
     if message.content.channel_type:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ....prompts import add_header, format_messages, format_posts
 from ....types import ChannelType, Entity, Memory, Provider, ProviderResult, State
-from .._support import adapter_of, room_by_id, room_entities, sender_name
+from .._support import adapter_of, room_by_id, room_entities, sender_name, without_embeddings
 
 if TYPE_CHECKING:
     from ....runtime import AgentRuntime
@@ -51,6 +51,7 @@ async def _get(runtime: AgentRuntime, message: Memory, state: State) -> Provider
         room_by_id(runtime, message.room_id),
         adapter.get_memories("messages", room_id=message.room_id, count=runtime.get_conversation_length()),
     )
+    recent = without_embeddings(recent)
     dialogue = [m for m in recent if not is_action_result(m)]
     action_results = [m for m in recent if is_action_result(m)]
     post_format = room is not None and str(room.type) in _POST_ROOMS

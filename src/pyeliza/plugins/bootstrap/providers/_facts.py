@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ....prompts import add_header
 from ....types import Memory, MemorySearchParams, ModelType, Provider, ProviderResult, State
-from .._support import adapter_of
+from .._support import adapter_of, without_embeddings
 
 if TYPE_CHECKING:
     from ....runtime import AgentRuntime
@@ -51,7 +51,7 @@ async def _get(runtime: AgentRuntime, message: Memory, state: State) -> Provider
         return empty
     lines = "\n".join(f"- {fact.content.text}" for fact in facts.values())
     text = add_header(f"Key facts that {runtime.character.name} knows:", lines)
-    return ProviderResult(text=text, values={"facts": text}, data={"facts": list(facts.values())})
+    return ProviderResult(text=text, values={"facts": text}, data={"facts": without_embeddings(list(facts.values()))})
 
 
 facts_provider = Provider(
