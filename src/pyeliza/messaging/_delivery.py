@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from ..errors import StateError
 from ..types import Content, EventType, HandlerCallback, Memory, MemoryMetadata, MemoryType, now_ms
 from ._ids import extra_reply_id
 
@@ -60,7 +61,10 @@ class ReplyWriter:
             created_at=now,
             metadata=MemoryMetadata(type=MemoryType.MESSAGE, timestamp=now, source=body.source),
         )
-        await self._runtime.create_memory(memory, "messages")
+        adapter = self._runtime.adapter
+        if adapter is None:
+            raise StateError("storing a reply needs a database adapter: initialize() the runtime first")
+        await adapter.create_memory(memory, "messages")
         self.stored.append(memory)
         self.last_content = body
         return memory

@@ -81,9 +81,15 @@ def nested_items(parsed: dict[str, Any] | None, block: str, item: str) -> list[d
     return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
-def without_embeddings(memories: Sequence[Memory]) -> list[Memory]:
-    """Shallow copies without vectors, for provider data (states are cached; vectors would bloat the cache)."""
-    return [m.model_copy(update={"embedding": None}) if m.embedding is not None else m for m in memories]
+def without_embeddings(memories: list[Memory]) -> list[Memory]:
+    """Drop the vectors of freshly read memories before they go into provider data.
+
+    States are cached per message; vectors would bloat the cache. The memories must be the caller's own
+    (just read from the adapter): they are changed in place, which is far cheaper than copying them.
+    """
+    for memory in memories:
+        memory.embedding = None
+    return memories
 
 
 def channel_type_of(message: Memory, room: Room | None) -> str:
