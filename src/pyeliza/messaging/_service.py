@@ -167,7 +167,7 @@ class DefaultMessageService:
                 try:
                     result = await self._steps(run)
                 except ResponseSuperseded:
-                    run.status = "superseded"
+                    run.status = RunStatus.SUPERSEDED
                     logger.info("reply to message %s discarded: a newer message arrived", message.id)
                     await self._mark_handled(run, "superseded by a newer message", notify=False)
                     result = MessageProcessingResult(did_respond=False, reason="superseded", run_id=run_id)

@@ -16,6 +16,7 @@ class RunStatus(StrEnum):
     COMPLETED = "completed"
     TIMEOUT = "timeout"
     ERROR = "error"
+    SUPERSEDED = "superseded"
 
 
 class Log(ElizaModel):
