@@ -305,7 +305,7 @@ class DefaultMessageService:
         params: dict[str, Any] = {"prompt": compose_prompt_from_state(run.state, template)}
         for attempt in range(1, MAX_PLAN_ATTEMPTS + 1):
             if run.on_stream_chunk is not None:
-                params["on_stream_chunk"] = text_stream_forwarder(run.on_stream_chunk, run.response_id)
+                params["on_stream_chunk"] = text_stream_forwarder(run.on_stream_chunk, run.response_id, plan=True)
             answer = await runtime.use_model(ModelType.TEXT_LARGE, params)
             plan = parse_plan(answer)
             if plan is not None:
@@ -334,7 +334,8 @@ class DefaultMessageService:
             return "simple"
         if plan.providers:
             run.state = await runtime.compose_state(run.message, list(plan.providers))
-        await runtime.process_actions(run.message, run.responses, run.state, run.writer)
+        stream = text_stream_forwarder(run.on_stream_chunk, run.response_id) if run.on_stream_chunk else None
+        await runtime.process_actions(run.message, run.responses, run.state, run.writer, on_stream_chunk=stream)
         if not run.writer.stored:
             await run.writer.store(plan.model_copy(update={"text": None}))
         return "actions"

@@ -5,27 +5,31 @@ from __future__ import annotations
 import asyncio
 
 from pyeliza.messaging._rooms import RoomSequencer
-from pyeliza.messaging._streaming import TextTagStream, text_stream_forwarder
+from pyeliza.messaging._streaming import text_stream_forwarder
 
 
-def test_text_is_streamed_without_tags_or_partial_closing_tags() -> None:
-    stream = TextTagStream()
-    chunks = ["<response><thought>x</thought><te", "xt>Hel", "lo wor", "ld</te", "xt><actions>REPLY</actions>"]
-    assert "".join(stream.feed(chunk) for chunk in chunks) == "Hello world"
-    assert stream.done
-    assert stream.feed("<text>more</text>") == ""
-
-
-async def test_forwarder_calls_sync_and_async_callbacks() -> None:
+async def _collect(chunks: list[str], *, plan: bool) -> tuple[str, set[str | None]]:
     seen: list[tuple[str, str | None]] = []
 
     async def on_chunk(chunk: str, message_id: str | None) -> None:
         seen.append((chunk, message_id))
 
-    forward = text_stream_forwarder(on_chunk, "resp-1")
-    for chunk in ["<text>ab", "c</text>"]:
+    forward = text_stream_forwarder(on_chunk, "resp-1", plan=plan)
+    for chunk in chunks:
         await forward(chunk)
-    assert "".join(c for c, _ in seen) == "abc" and {m for _, m in seen} == {"resp-1"}
+    return "".join(c for c, _ in seen), {m for _, m in seen}
+
+
+async def test_text_is_streamed_without_tags_or_partial_closing_tags() -> None:
+    chunks = ["<response><thought>x</thought><te", "xt>Hel", "lo wor", "ld</te", "xt><more>x</more>", "<text>no</text>"]
+    assert await _collect(chunks, plan=False) == ("Hello world", {"resp-1"})
+
+
+async def test_plan_text_streams_only_for_a_plain_reply() -> None:
+    reply = ["<response><actions>REP", "LY</actions><text>Hi th", "ere</text></response>"]
+    assert (await _collect(reply, plan=True))[0] == "Hi there"
+    other = ["<response><actions>REPLY,NOTE</actions><text>not the reply</text></response>"]
+    assert (await _collect(other, plan=True))[0] == ""
 
 
 async def test_room_sequencer_orders_one_room_and_forgets_idle_rooms() -> None:
