@@ -76,7 +76,7 @@ async def run(n: int) -> None:
             Q,
             seconds,
             f"SQLite exact cosine over an in-memory float32 numpy matrix; N={n} memories (setup {setup_seconds:.1f}s); "
-            "first search (index load) excluded; run with OPENBLAS_NUM_THREADS=1 (see docs/benchmarks.md)",
+            "first search (index load) excluded",
             memories=n,
             p50_ms=round(percentile(latencies, 50), 3),
             p99_ms=round(percentile(latencies, 99), 3),
