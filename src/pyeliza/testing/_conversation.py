@@ -80,7 +80,7 @@ class Conversation:
         service = self.runtime.message_service
         if service is None:
             raise StateError("the runtime has no message service: initialize() it first")
-        result: MessageProcessingResult = await service.handle_message(self.message(text, **content), self._collect)
+        result: MessageProcessingResult = await service.handle_message(self.message(text, **content), self.collect)
         self.last_result = result
         return result
 
@@ -91,7 +91,8 @@ class Conversation:
         texts = [reply.text for reply in self.replies[before:] if reply.text]
         return "\n".join(texts) if texts else None
 
-    async def _collect(self, content: Content) -> list[Memory]:
+    async def collect(self, content: Content) -> list[Memory]:
+        """The delivery callback of this conversation: records the content in ``replies``."""
         self.replies.append(content)
         return []
 

@@ -69,7 +69,7 @@ async def test_newer_message_supersedes_a_pending_reply(gated: tuple[AgentRuntim
     second_message = conv.message("actually, second question")
     service = runtime.message_service
     assert isinstance(service, DefaultMessageService)
-    second = asyncio.create_task(service.handle_message(second_message, conv._collect))
+    second = asyncio.create_task(service.handle_message(second_message, conv.collect))
     while True:  # wait until the second message is registered as the newest of the room
         if service.latest_message_id(conv.room_id) == second_message.id:
             break

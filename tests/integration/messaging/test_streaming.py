@@ -43,7 +43,7 @@ async def _run(answers: list[str]) -> tuple[list[tuple[str, str | None]], str | 
         message = conv.message("stream please")
         service = runtime.message_service
         assert isinstance(service, DefaultMessageService)
-        result = await service.handle_message(message, conv._collect, on_stream_chunk=on_chunk)
+        result = await service.handle_message(message, conv.collect, on_stream_chunk=on_chunk)
         reply = result.response_messages[0].content.text if result.response_messages else None
         return streamed, reply, response_id_for(runtime.agent_id, message.id or "")
 
