@@ -22,11 +22,12 @@ def _is_user_message(memory: Memory, agent_id: str) -> bool:
     )
 
 
-async def find_unanswered(runtime: AgentRuntime, per_room: int) -> list[Memory]:
+async def find_unanswered(runtime: AgentRuntime, per_room: int, since_ms: int) -> list[Memory]:
     """Per room of the agent: the user messages newer than the newest handled one, oldest first.
 
     A message is handled when the memory with its response id exists (the reply or the ignore marker).
-    Older unanswered messages are left alone: a newer message of the room was answered after them.
+    Older unanswered messages are left alone: a newer message of the room was answered after them. Messages
+    created before ``since_ms`` are never answered (a restart does not reply to old history).
     """
     adapter = runtime.adapter
     if adapter is None:
@@ -34,7 +35,7 @@ async def find_unanswered(runtime: AgentRuntime, per_room: int) -> list[Memory]:
     agent_id = runtime.agent_id
     pending: list[Memory] = []
     for room_id in await adapter.get_rooms_for_participant(agent_id):
-        recent = await adapter.get_memories("messages", room_id=room_id, count=per_room)
+        recent = await adapter.get_memories("messages", room_id=room_id, count=per_room, start=since_ms)
         candidates = [m for m in recent if _is_user_message(m, agent_id)]
         if not candidates:
             continue

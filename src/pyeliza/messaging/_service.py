@@ -43,6 +43,7 @@ INITIAL_PROVIDERS = ["ANXIETY", "ENTITIES", "CHARACTER", "RECENT_MESSAGES", "ACT
 DEFAULT_TIMEOUT_S = 3600.0
 MAX_PLAN_ATTEMPTS = 3
 RUN_SOURCE = "messageHandler"
+DEFAULT_RECOVER_MAX_AGE_MS = 24 * 3600 * 1000
 
 
 @dataclass
@@ -114,16 +115,22 @@ class DefaultMessageService:
         """The newest message announced for a room that is still being handled (``None`` when the room is idle)."""
         return self._rooms.latest(room_id)
 
-    async def recover_unanswered(self, per_room: int | None = None) -> int:
+    async def recover_unanswered(self, per_room: int | None = None, max_age_ms: int | None = None) -> int:
         """Answer stored user messages that have neither a reply nor an ignore marker (after a crash).
 
-        Per room, the messages newer than the last handled one are handled oldest first. Returns how many
+        Per room, the messages newer than the last handled one are handled oldest first; messages older than
+        ``max_age_ms`` (setting ``PYELIZA_RECOVER_MAX_AGE_MS``, default one day) are left alone. Returns how many
         messages were handled.
         """
         from ._recovery import find_unanswered
 
+        if max_age_ms is None:
+            configured = self._runtime.get_setting("PYELIZA_RECOVER_MAX_AGE_MS")
+            max_age_ms = int(configured) if isinstance(configured, int | str) and str(configured).isdigit() else None
+        since = now_ms() - (max_age_ms if max_age_ms is not None else DEFAULT_RECOVER_MAX_AGE_MS)
         handled = 0
-        for message in await find_unanswered(self._runtime, per_room or self._runtime.get_conversation_length()):
+        per_room = per_room or self._runtime.get_conversation_length()
+        for message in await find_unanswered(self._runtime, per_room, since):
             result = await self.handle_message(message)
             handled += result.reason != "already_handled"
         return handled

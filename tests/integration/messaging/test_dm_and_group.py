@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pyeliza.messaging import response_id_for
+from pyeliza.messaging import DefaultMessageService, response_id_for
 from pyeliza.testing import Conversation, xml_reply, xml_should_respond
 
 from .conftest import Agent
@@ -88,3 +88,22 @@ async def test_same_message_id_is_handled_once(agent: Agent) -> None:
     assert not second.did_respond and second.reason == "already_handled"
     assert len(agent.large.calls) == 1
     assert [m.content.text for m in await conv.history()] == ["hello", "Once."]
+
+
+async def test_recovery_answers_recent_unanswered_messages_only(agent: Agent) -> None:
+    runtime = agent.runtime
+    conv = await Conversation.start(runtime)
+    adapter = runtime.adapter
+    assert adapter is not None and isinstance(runtime.message_service, DefaultMessageService)
+    old = conv.message("an imported message from last week")
+    old.created_at = (old.created_at or 0) - 7 * 24 * 3600 * 1000
+    await adapter.create_memory(old, "messages")
+    fresh = conv.message("a message stored just before a crash")
+    await adapter.create_memory(fresh, "messages")
+    agent.large.add(xml_reply("Sorry for the wait."))
+
+    assert await runtime.message_service.recover_unanswered() == 1
+
+    replies = [m for m in await conv.history() if m.entity_id == runtime.agent_id]
+    assert [(m.content.text, m.content.in_reply_to) for m in replies] == [("Sorry for the wait.", fresh.id)]
+    assert await runtime.message_service.recover_unanswered() == 0
