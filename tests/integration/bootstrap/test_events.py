@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pyeliza.testing import Conversation, xml_reply
-from pyeliza.types import Content, EventType, Memory, create_unique_uuid, new_uuid
+from pyeliza.types import Content, EventType, Memory, Service, create_unique_uuid, new_uuid
 
 from .conftest import Agent
 
@@ -43,3 +43,20 @@ async def test_message_received_event_is_forwarded_to_the_message_service(agent:
     assert [c.text for c in delivered] == ["Forwarded reply."]
     logs = await runtime.get_logs(room_id=conv.room_id, type="run_event", count=10)
     assert sorted(log.body["status"] for log in logs) == ["completed", "started"]
+
+
+async def test_control_message_reaches_a_service_that_can_send_it(agent: Agent) -> None:
+    runtime = agent.runtime
+    received: list[dict[str, object]] = []
+
+    class ControlSender(Service):
+        service_type = "test-control"
+
+        async def send_control_message(self, message: dict[str, object]) -> None:
+            received.append(message)
+
+    await runtime.register_service(ControlSender)
+    await runtime.emit_event(EventType.CONTROL_MESSAGE, {"action": "disable_input", "target": "x", "roomId": "r"})
+    assert received == [
+        {"type": "controlMessage", "payload": {"action": "disable_input", "target": "x", "roomId": "r"}}
+    ]

@@ -1,7 +1,8 @@
 """Event handlers of the bootstrap plugin — §7.2.
 
-World and entity sync, ``run_event`` / ``action_event`` log rows (each carrying its run id), and the 1.4
-compatibility forwarding of MESSAGE_RECEIVED / VOICE_MESSAGE_RECEIVED to the message service.
+World and entity sync, ``run_event`` / ``action_event`` log rows (each carrying its run id), control messages
+to the services that deliver them, and the 1.4 compatibility forwarding of MESSAGE_RECEIVED /
+VOICE_MESSAGE_RECEIVED to the message service.
 """
 
 from __future__ import annotations
@@ -151,6 +152,32 @@ async def on_reaction(payload: EventPayload) -> None:
             logger.warning("storing reaction %s failed", message.id, exc_info=True)
 
 
+async def on_control_message(payload: EventPayload) -> None:
+    """Hand a UI control message (e.g. disable input) to every service that can send one (§10.35 fixed).
+
+    A service takes part by defining ``async send_control_message(message: dict)``; the reference looked for a
+    service named like "socket", which the server never registered.
+    """
+    runtime = _runtime(payload)
+    message = {
+        "type": "controlMessage",
+        "payload": {"action": payload.get("action"), "target": payload.get("target"), "roomId": payload.get("roomId")},
+    }
+    senders = [
+        service
+        for services in runtime.get_all_services().values()
+        for service in services
+        if callable(getattr(service, "send_control_message", None))
+    ]
+    if not senders:
+        logger.warning("CONTROL_MESSAGE for room %s: no service can deliver control messages", payload.get("roomId"))
+    for service in senders:
+        try:
+            await service.send_control_message(message)  # type: ignore[attr-defined]
+        except Exception:
+            logger.exception("%s failed to send a control message", type(service).__name__)
+
+
 async def forward_to_message_service(payload: EventPayload) -> None:
     """1.4 compatibility: platform plugins emit MESSAGE_RECEIVED with ``message`` and ``callback``."""
     if payload.get("handled"):
@@ -177,6 +204,7 @@ BOOTSTRAP_EVENTS: dict[str, Sequence[EventHandler]] = {
     EventType.ENTITY_JOINED: [on_entity_joined],
     EventType.ENTITY_LEFT: [on_entity_left],
     EventType.REACTION_RECEIVED: [on_reaction],
+    EventType.CONTROL_MESSAGE: [on_control_message],
     EventType.MESSAGE_RECEIVED: [forward_to_message_service],
     EventType.VOICE_MESSAGE_RECEIVED: [forward_to_message_service],
 }
