@@ -18,16 +18,21 @@ class RoomSequencer:
     def __init__(self) -> None:
         self._locks: dict[str, asyncio.Lock] = {}
         self._users: dict[str, int] = {}
-        self._latest: dict[str, str] = {}
+        self._latest: dict[str, tuple[int, str]] = {}
 
-    def announce(self, room_id: str, message_id: str) -> None:
-        self._latest[room_id] = message_id
+    def announce(self, room_id: str, message_id: str, created_at: int) -> None:
+        """Register a message as the room's newest unless a message created later was announced already."""
+        current = self._latest.get(room_id)
+        if current is None or created_at >= current[0]:
+            self._latest[room_id] = (created_at, message_id)
 
     def latest(self, room_id: str) -> str | None:
-        return self._latest.get(room_id)
+        current = self._latest.get(room_id)
+        return current[1] if current else None
 
     def is_latest(self, room_id: str, message_id: str) -> bool:
-        return self._latest.get(room_id, message_id) == message_id
+        current = self._latest.get(room_id)
+        return current is None or current[1] == message_id
 
     @asynccontextmanager
     async def turn(self, room_id: str) -> AsyncIterator[bool]:

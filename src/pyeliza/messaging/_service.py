@@ -28,6 +28,7 @@ from ..types.models import StreamChunkCallback
 from ._delivery import ReplyWriter
 from ._ids import response_id_for
 from ._plan import is_ignore, parse_plan
+from ._recovery import find_unanswered
 from ._result import MessageProcessingResult, ResponseMode
 from ._rooms import RoomSequencer
 from ._rules import decide_by_rules, name_in_text, parse_list_setting, respond_from_model_answer
@@ -104,7 +105,7 @@ class DefaultMessageService:
         assert message.id is not None
         if await self._already_handled(message.id):
             return MessageProcessingResult(did_respond=False, reason="already_handled")
-        self._rooms.announce(message.room_id, message.id)
+        self._rooms.announce(message.room_id, message.id, message.created_at or now_ms())
         async with self._rooms.turn(message.room_id) as waited:
             if waited and await self._already_handled(message.id):  # handled while we waited for the room
                 return MessageProcessingResult(did_respond=False, reason="already_handled")
@@ -122,8 +123,6 @@ class DefaultMessageService:
         ``max_age_ms`` (setting ``PYELIZA_RECOVER_MAX_AGE_MS``, default one day) are left alone. Returns how many
         messages were handled.
         """
-        from ._recovery import find_unanswered
-
         if max_age_ms is None:
             configured = self._runtime.get_setting("PYELIZA_RECOVER_MAX_AGE_MS")
             max_age_ms = int(configured) if isinstance(configured, int | str) and str(configured).isdigit() else None

@@ -59,7 +59,9 @@ async def test_room_sequencer_orders_one_room_and_forgets_idle_rooms() -> None:
 
 def test_latest_message_registry() -> None:
     rooms = RoomSequencer()
-    rooms.announce("r", "m1")
-    rooms.announce("r", "m2")
+    rooms.announce("r", "m1", 1)
+    rooms.announce("r", "m2", 2)
     assert not rooms.is_latest("r", "m1") and rooms.is_latest("r", "m2") and rooms.latest("r") == "m2"
+    rooms.announce("r", "m1", 1)  # a late duplicate of an older message does not take over
+    assert rooms.latest("r") == "m2"
     assert rooms.is_latest("idle-room", "anything")
