@@ -151,6 +151,19 @@ async def test_closed_database_raises_storage_error(tmp_path: Path) -> None:
     assert await adapter.is_ready() is False
 
 
+async def test_a_vanished_database_file_refuses_writes(tmp_path: Path) -> None:
+    path = tmp_path / "vanishing.db"
+    async with open_database(f"sqlite:///{path}") as db:
+        agent = new_uuid()
+        adapter = db.adapter(agent)
+        await adapter.create_agent(Agent(id=agent, name="A", bio=""))
+        for suffix in ("", "-wal", "-shm"):
+            await asyncio.to_thread(Path(f"{path}{suffix}").unlink, missing_ok=True)
+        assert await adapter.is_ready() is False
+        with pytest.raises(StorageError, match="vanished"):
+            await adapter.create_agent(Agent(id=new_uuid(), name="B", bio=""))
+
+
 async def test_a_directory_is_not_a_database(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="is a directory"):
         await open_database(f"sqlite:///{tmp_path}").open()

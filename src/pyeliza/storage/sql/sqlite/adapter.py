@@ -35,7 +35,7 @@ class SqliteAdapter(AgentStore, EntityStore, MemoryStore, RoomStore, LogStore, T
         await self._db.open()
 
     async def is_ready(self) -> bool:
-        if not self._db.is_open:
+        if not self._db.is_open or not await self._db.file_exists():
             return False
         return bool(await self._db.read(lambda c: c.execute("SELECT 1").fetchone()[0] == 1))
 

@@ -143,7 +143,7 @@ class SqliteDatabase:
 
     async def write(self, job: Callable[[WriteTx], T], *, begin: str = "BEGIN IMMEDIATE") -> T:
         self._check_open()
-        return await self._writer.submit(lambda conn: _transaction(conn, job, begin))
+        return await self._writer.submit(lambda conn: _transaction(conn, job, begin, self.path))
 
     async def on_writer(self, job: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``job`` on the writer thread outside a transaction (index loads)."""
@@ -207,6 +207,9 @@ class SqliteDatabase:
 
         return await self.read(job)
 
+    async def file_exists(self) -> bool:
+        return await asyncio.to_thread(os.path.exists, self.path)
+
     # -- embedding dimension and vector index (writer thread only) ---------------------------------------
     def agent_dimension(self, conn: sqlite3.Connection, agent_id: str) -> tuple[int, str | None] | None:
         if agent_id not in self.dimensions:
@@ -256,7 +259,9 @@ class SqliteDatabase:
             index.remove(list(memory_ids))
 
 
-def _transaction(conn: sqlite3.Connection, job: Callable[[WriteTx], T], begin: str) -> T:
+def _transaction(conn: sqlite3.Connection, job: Callable[[WriteTx], T], begin: str, path: str | None = None) -> T:
+    if path is not None and not os.path.exists(path):
+        raise StorageError(f"SQLite database {path} vanished (the file was deleted while open); nothing was written")
     tx = WriteTx(conn)
     conn.execute(begin)
     try:
