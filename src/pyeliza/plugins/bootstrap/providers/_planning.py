@@ -18,7 +18,7 @@ from ....prompts import (
     format_evaluator_names,
     format_evaluators,
 )
-from ....types import Action, Evaluator, Memory, Provider, ProviderResult, State
+from ....types import Action, Evaluator, Memory, Provider, ProviderResult, State, always_valid
 
 if TYPE_CHECKING:
     from ....runtime import AgentRuntime
@@ -27,6 +27,8 @@ logger = logging.getLogger("pyeliza.plugins.bootstrap")
 
 
 async def _valid(runtime: AgentRuntime, item: Action | Evaluator, message: Memory, state: State) -> bool:
+    if item.validate is always_valid:
+        return True
     try:
         return bool(await item.validate(runtime, message, state))
     except Exception:
