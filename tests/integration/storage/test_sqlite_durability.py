@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pyeliza.errors import StorageError
+from pyeliza.errors import EmbeddingDimensionError, StorageError
 from pyeliza.storage import open_database
 from pyeliza.types import Agent, Content, Entity, Memory, MemorySearchParams, Room, new_uuid
 
@@ -186,3 +186,25 @@ async def test_index_is_rebuilt_from_the_table_after_reopen(tmp_path: Path) -> N
             MemorySearchParams(table_name="m", embedding=[1.0] + [0.0] * 383)
         )
         assert [h.content.text for h in hits] == ["x"]
+
+
+async def test_reset_embeddings_allows_an_explicit_model_change(tmp_path: Path) -> None:
+    async with open_database(f"sqlite:///{tmp_path / 'reembed.db'}") as db:
+        agent = new_uuid()
+        adapter = db.adapter(agent)
+        await adapter.create_agent(Agent(id=agent, name="A", bio=""))
+        [room] = await adapter.create_rooms([Room(id=new_uuid(), source="t")])
+        entity = new_uuid()
+        await adapter.create_entities([Entity(id=entity, names=["e"])])
+        await adapter.ensure_embedding_dimension(384, "old-model")
+        memory_id = await adapter.create_memory(
+            Memory(entity_id=entity, room_id=room, content=Content(text="x"), embedding=[1.0] * 384), "m"
+        )
+        with pytest.raises(EmbeddingDimensionError):
+            await adapter.ensure_embedding_dimension(768, "new-model")
+        assert await adapter.reset_embeddings(768, "new-model") == 1
+        await adapter.ensure_embedding_dimension(768, "new-model")
+        assert await adapter.search_memories(MemorySearchParams(table_name="m", embedding=[1.0] * 768)) == []
+        assert await adapter.update_memory({"id": memory_id, "embedding": [1.0] * 768})
+        [hit] = await adapter.search_memories(MemorySearchParams(table_name="m", embedding=[1.0] * 768))
+        assert hit.id == memory_id and hit.content.text == "x"

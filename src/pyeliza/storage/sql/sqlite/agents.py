@@ -92,6 +92,29 @@ class AgentStore(SqliteStore):
 
         await self._db.write(job)
 
+    async def reset_embeddings(self, dimension: int, model: str | None = None) -> int:
+        """For an explicit re-embed: drop this agent's stored vectors and declare a new size, in one transaction.
+
+        The memories stay; they are searchable again once ``update_memory`` gives them new embeddings. Returns
+        how many vectors were dropped.
+        """
+        if isinstance(dimension, bool) or not isinstance(dimension, int) or dimension <= 0:
+            raise InvalidInputError(f"embedding dimension must be a positive integer, got {dimension!r}")
+        agent = self._agent_id
+
+        def job(tx: WriteTx) -> int:
+            dropped = tx.conn.execute("DELETE FROM embeddings WHERE agent_id = ?", (agent,)).rowcount
+            tx.conn.execute(
+                "INSERT INTO agent_embedding (agent_id, dimension, model, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (agent_id) DO UPDATE SET dimension = excluded.dimension, model = excluded.model, "
+                "updated_at = excluded.updated_at",
+                (agent, dimension, model, now_ms()),
+            )
+            tx.after_commit.append(lambda: self._db.drop_indexes([agent]))
+            return int(dropped)
+
+        return await self._db.write(job)
+
     async def get_embedding_dimension(self) -> int | None:
         agent = self._agent_id
         row = await self._db.read(
