@@ -9,7 +9,7 @@ from sqlalchemy import Column, Integer, MetaData, Table, Text
 
 from pyeliza.errors import DestructiveMigrationError, MigrationError
 from pyeliza.storage import DatabaseAdapter, PluginSchema
-from pyeliza.types import Content, Entity, Memory, Room, new_uuid
+from pyeliza.types import Content, Entity, Memory, MemorySearchParams, Room, new_uuid
 
 from .conftest import Place
 
@@ -96,3 +96,35 @@ async def test_adding_a_not_null_column_without_default_is_refused(adapter: Data
     Table("strict_test", md2, Column("id", Integer, primary_key=True), Column("x", Text, nullable=False))
     with pytest.raises(MigrationError, match=r"strict_test\.x"):
         await adapter.run_plugin_migrations([PluginSchema(plugin, md2)])
+
+
+async def test_searches_interleaved_with_writes_and_deletes_stay_consistent(
+    adapter: DatabaseAdapter, place: Place
+) -> None:
+    def vector(i: int) -> list[float]:
+        v = [0.0] * 384
+        v[i % 384] = 1.0
+        v[(i + 1) % 384] = 0.5
+        return v
+
+    async def write(i: int) -> str:
+        memory = Memory(
+            entity_id=place.entity_id, room_id=place.room_id, content=Content(text=f"{i}"), embedding=vector(i)
+        )
+        return await adapter.create_memory(memory, "messages", unique=True)
+
+    async def search(i: int) -> None:
+        hits = await adapter.search_memories(MemorySearchParams(table_name="messages", embedding=vector(i), count=3))
+        assert all(h.similarity is not None for h in hits)
+
+    ids = await asyncio.gather(*(write(i) for i in range(100)))
+    await asyncio.gather(
+        *(write(i) for i in range(100, 200)),
+        *(search(i) for i in range(100)),
+        adapter.delete_many_memories(list(ids[:50])),
+    )
+    remaining = {m.id for m in await adapter.get_memories("messages")}
+    assert len(remaining) == 150
+    for i in range(50, 200, 10):
+        [best] = await adapter.search_memories(MemorySearchParams(table_name="messages", embedding=vector(i), count=1))
+        assert best.content.text == str(i) and best.id in remaining
