@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import Any
 
 from pyeliza.plugins.bootstrap import EmbeddingGenerationService
 from pyeliza.runtime import AgentRuntime
 from pyeliza.testing import Conversation, xml_reply, xml_response
-from pyeliza.types import Content, EventType, Role, World
+from pyeliza.types import Content, EventType, ModelType, Role, World
 
 from .conftest import Agent
 
@@ -112,3 +113,60 @@ async def test_embedding_service_embeds_incoming_messages_in_the_background(agen
     assert completed == [user_message.id]
     logs = await runtime.get_logs(room_id=conv.room_id, type="embedding_event", count=10)
     assert [log.body["status"] for log in logs] == ["completed"]
+
+
+async def test_update_settings_saves_values_the_owner_gives_in_a_dm(agent: Agent) -> None:
+    runtime = agent.runtime
+    conv = await Conversation.start(runtime, user_name="Owner")
+    world = await runtime.get_world(conv.world_id)
+    assert world is not None
+    settings = {
+        "SERVER_NAME": {"name": "Server name", "description": "What to call the server", "required": True},
+        "GREETING": {"name": "Greeting", "description": "How to greet newcomers", "required": True},
+    }
+    await runtime.update_world(
+        World(
+            id=world.id,
+            name=world.name,
+            agent_id=runtime.agent_id,
+            metadata={"ownership": {"ownerId": conv.user_id}, "settings": settings},
+        )
+    )
+    state = await runtime.compose_state(conv.message("hi"), ["SETTINGS"], only_include=True)
+    assert "PRIORITY TASK: Onboarding" in state.text and "SERVER_NAME" in state.text
+    agent.large.add(
+        xml_reply("", actions=["UPDATE_SETTINGS"]),
+        xml_response(settings={"setting": [{"key": "SERVER_NAME", "value": "Moon Base"}]}),
+    )
+
+    reply = await conv.say("call the server Moon Base")
+
+    assert reply == "Saved SERVER_NAME. Next I need GREETING."
+    world = await runtime.get_world(conv.world_id)
+    assert world is not None and (world.metadata or {})["settings"]["SERVER_NAME"]["value"] == "Moon Base"
+
+
+async def test_a_hanging_embedding_model_never_delays_the_reply(agent: Agent) -> None:
+    runtime = agent.runtime
+    release = asyncio.Event()
+
+    async def hanging(rt: AgentRuntime, params: Any) -> list[float]:
+        if params is None or not getattr(params, "text", ""):
+            return [0.0] * 384
+        await release.wait()
+        return [1.0] + [0.0] * 383
+
+    runtime.register_model(ModelType.TEXT_EMBEDDING, hanging, "hanging-embeddings", priority=10_000)
+    conv = await Conversation.start(runtime)
+    agent.large.add(xml_reply("Instant."))
+
+    assert await asyncio.wait_for(conv.say("embed me slowly"), timeout=30) == "Instant."
+    user_message = (await conv.history())[0]
+    stored = await runtime.get_memory_by_id(user_message.id or "")
+    assert stored is not None and stored.embedding is None  # still being embedded
+    release.set()
+    service = runtime.get_service(EmbeddingGenerationService.service_type)
+    assert isinstance(service, EmbeddingGenerationService)
+    await service.wait_idle()
+    stored = await runtime.get_memory_by_id(user_message.id or "")
+    assert stored is not None and stored.embedding is not None and stored.embedding[0] > 0.99

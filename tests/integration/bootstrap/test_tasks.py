@@ -111,3 +111,29 @@ async def test_two_runtimes_sharing_a_database_run_each_task_once(shared_url: st
             await _until(all_gone)
             await asyncio.sleep(0.1)
     assert len(runs) == 6
+
+
+async def test_ticks_never_overlap_even_with_a_slow_repeating_task() -> None:
+    running = 0
+    most = 0
+    runs = 0
+
+    async def execute(runtime: AgentRuntime, options: dict[str, Any], task: Task) -> None:
+        nonlocal running, most, runs
+        running += 1
+        most = max(most, running)
+        await asyncio.sleep(0.1)  # five ticks long
+        running -= 1
+        runs += 1
+
+    slow = Plugin(name="slow-worker", task_workers=[TaskWorker(name="slow-beat", execute=execute)])
+    async with runtime_for_test(CHARACTER, [bootstrap_plugin, slow], settings=FAST) as rt:
+        await rt.create_task(
+            Task(name="slow-beat", tags=["queue", "repeat", "immediate"], metadata={"updateInterval": 0})
+        )
+
+        async def three_runs() -> bool:
+            return runs >= 3
+
+        await _until(three_runs)
+    assert most == 1
