@@ -65,6 +65,14 @@ def _channel(conn: sqlite3.Connection, channel_id: str) -> Channel | None:
     return channel_from_row(row) if row else None
 
 
+def _stored_channel(conn: sqlite3.Connection, channel_id: str) -> Channel:
+    """The channel just written in this transaction."""
+    found = _channel(conn, channel_id)
+    if found is None:
+        raise StorageError(f"channel {channel_id} is missing right after it was written")
+    return found
+
+
 class MessagingStore(SqliteStore):
     __slots__ = ()
 
@@ -142,10 +150,7 @@ class MessagingStore(SqliteStore):
 
         def job(tx: WriteTx) -> Channel:
             _insert_channel(tx, channel, participant_ids or ())
-            found = _channel(tx.conn, channel_id)
-            if found is None:
-                raise StorageError(f"channel {channel_id} vanished while being created")
-            return found
+            return _stored_channel(tx.conn, channel_id)
 
         return await self._db.write(job)
 
@@ -190,9 +195,7 @@ class MessagingStore(SqliteStore):
             if participants is not None:
                 tx.conn.execute("DELETE FROM channel_participants WHERE channel_id = ?", (target,))
                 _add_participants(tx, target, participants)
-            found = _channel(tx.conn, target)
-            assert found is not None
-            return found
+            return _stored_channel(tx.conn, target)
 
         return await self._db.write(job)
 
@@ -220,9 +223,7 @@ class MessagingStore(SqliteStore):
                 metadata={"user1": user1, "user2": user2},
             )
             _insert_channel(tx, channel, [user1, user2])
-            found = _channel(tx.conn, channel.id)
-            assert found is not None
-            return found
+            return _stored_channel(tx.conn, channel.id)
 
         return await self._db.write(job)
 
