@@ -180,6 +180,8 @@ class MessagingStore(SqliteStore):
                 if key == "metadata":
                     value = _json_or_none(value, "channel metadata")
                 elif key == "type":
+                    if value not in {t.value for t in ChannelType}:
+                        raise InvalidInputError(f"update_channel: unknown channel type {value!r}")
                     value = str(ChannelType(value))
                 assignments.append(f"{key} = ?")
                 args.append(value)
