@@ -105,16 +105,16 @@ class DefaultMessageService:
         assert message.id is not None
         if await self._already_handled(message.id):
             return MessageProcessingResult(did_respond=False, reason="already_handled")
-        self._rooms.announce(message.room_id, message.id, message.created_at or now_ms())
+        self._rooms.announce(message.room_id, message.entity_id, message.id, message.created_at or now_ms())
         async with self._rooms.turn(message.room_id) as waited:
             if waited and await self._already_handled(message.id):  # handled while we waited for the room
                 return MessageProcessingResult(did_respond=False, reason="already_handled")
             # A task of its own gives the run a fresh context, so its run id never leaks into the caller.
             return await asyncio.create_task(self._run(message, callback, on_stream_chunk))
 
-    def latest_message_id(self, room_id: str) -> str | None:
-        """The newest message announced for a room that is still being handled (``None`` when the room is idle)."""
-        return self._rooms.latest(room_id)
+    def latest_message_id(self, room_id: str, entity_id: str | None = None) -> str | None:
+        """The newest message announced in a busy room, of ``entity_id`` or of any sender (``None`` when idle)."""
+        return self._rooms.latest(room_id, entity_id)
 
     async def recover_unanswered(self, per_room: int | None = None, max_age_ms: int | None = None) -> int:
         """Answer stored user messages that have neither a reply nor an ignore marker (after a crash).
@@ -300,8 +300,10 @@ class DefaultMessageService:
 
     def _check_latest(self, run: MessageRun) -> None:
         assert run.message.id is not None
-        if not self._rooms.is_latest(run.room_id, run.message.id):
-            raise ResponseSuperseded(f"message {run.message.id} was superseded by a newer message in its room")
+        if not self._rooms.is_latest(run.room_id, run.message.entity_id, run.message.id):
+            raise ResponseSuperseded(
+                f"message {run.message.id} was superseded by a newer message of its sender in its room"
+            )
 
     async def _plan(self, run: MessageRun) -> Content | None:
         """TEXT_LARGE with the message-handler template; up to three attempts while the answer is unparsable."""

@@ -1,4 +1,4 @@
-"""Rooms run concurrently, one room's messages run in order, and a newer message supersedes a pending reply."""
+"""Rooms run concurrently, one room's messages run in order, a sender's newer message supersedes their pending reply."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pyeliza.messaging import DefaultMessageService
 from pyeliza.plugins.bootstrap import bootstrap_plugin
 from pyeliza.runtime import AgentRuntime
 from pyeliza.testing import Conversation, ScriptedModel, runtime_for_test, xml_reply
-from pyeliza.types import EventPayload, EventType, ModelType
+from pyeliza.types import ChannelType, EventPayload, EventType, MentionContext, ModelType
 
 from .conftest import CHARACTER
 
@@ -84,6 +84,33 @@ async def test_newer_message_supersedes_a_pending_reply(gated: tuple[AgentRuntim
     assert texts == ["Reply to actually, second question"]
     statuses = {p["messageId"]: p["status"] for p in ended}
     assert sorted(statuses.values()) == ["completed", "superseded"]
+
+
+async def test_two_users_of_a_group_chat_both_get_answers(gated: tuple[AgentRuntime, GatedModel]) -> None:
+    runtime, model = gated
+    dana = await Conversation.start(runtime, user_name="Dana", channel_type=ChannelType.GROUP)
+    omar = await Conversation.start(
+        runtime, user_name="Omar", channel_type=ChannelType.GROUP, room_id=dana.room_id, world_id=dana.world_id
+    )
+    mention = MentionContext(is_mention=True, mention_type="platform_mention")
+    service = runtime.message_service
+    assert isinstance(service, DefaultMessageService)
+    first = asyncio.create_task(dana.send("question from Dana", mention_context=mention))
+    await model.first_call.wait()
+    omar_message = omar.message("question from Omar", mention_context=mention)
+    second = asyncio.create_task(service.handle_message(omar_message, omar.collect))
+    while True:  # wait until Omar's message is registered
+        if service.latest_message_id(dana.room_id, omar.user_id) == omar_message.id:
+            break
+        await asyncio.sleep(0.005)
+    assert service.latest_message_id(dana.room_id, dana.user_id) is not None
+    model.release.set()
+
+    first_result, second_result = await first, await second
+
+    assert first_result.did_respond and second_result.did_respond
+    texts = [m.content.text for m in await dana.history() if m.entity_id == runtime.agent_id and m.content.text]
+    assert texts == ["Reply to question from Dana", "Reply to question from Omar"]
 
 
 async def test_rooms_run_concurrently_and_each_room_in_order(gated: tuple[AgentRuntime, GatedModel]) -> None:

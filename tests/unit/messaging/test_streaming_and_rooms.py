@@ -57,11 +57,15 @@ async def test_room_sequencer_orders_one_room_and_forgets_idle_rooms() -> None:
     assert rooms.busy_rooms() == 0
 
 
-def test_latest_message_registry() -> None:
+def test_latest_message_registry_is_per_sender() -> None:
     rooms = RoomSequencer()
-    rooms.announce("r", "m1", 1)
-    rooms.announce("r", "m2", 2)
-    assert not rooms.is_latest("r", "m1") and rooms.is_latest("r", "m2") and rooms.latest("r") == "m2"
-    rooms.announce("r", "m1", 1)  # a late duplicate of an older message does not take over
-    assert rooms.latest("r") == "m2"
-    assert rooms.is_latest("idle-room", "anything")
+    rooms.announce("r", "alice", "m1", 1)
+    rooms.announce("r", "alice", "m2", 2)
+    assert not rooms.is_latest("r", "alice", "m1") and rooms.is_latest("r", "alice", "m2")
+    assert rooms.latest("r", "alice") == "m2"
+    rooms.announce("r", "alice", "m1", 1)  # a late duplicate of an older message does not take over
+    assert rooms.latest("r", "alice") == "m2"
+    rooms.announce("r", "bob", "m3", 3)  # another sender never supersedes alice's newest message
+    assert rooms.is_latest("r", "alice", "m2") and rooms.is_latest("r", "bob", "m3")
+    assert rooms.latest("r") == "m3" and rooms.latest("r", "carol") is None
+    assert rooms.is_latest("idle-room", "alice", "anything")
