@@ -133,7 +133,8 @@ def create_http_app(server: AgentServer) -> FastAPI:
     async def fallback(path: str, request: Request) -> Response:
         if path == "api" or path.startswith("api/"):
             raise ApiError(404, "NOT_FOUND", f"no API route {request.method} /{path}")
-        response = await plugins.dispatch(server, request, path, request.query_params.get("agentId"))
+        agent_id = request.query_params.get("agentId")
+        response = await plugins.dispatch(server, request, path, agent_id, app_level=True)
         if response is None:
             raise ApiError(404, "NOT_FOUND", f"nothing at /{path}")
         return response
