@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ResponseSuperseded, StateError
+from ..errors import IntegrityError, ResponseSuperseded, StateError
 from ..prompts import MESSAGE_HANDLER_TEMPLATE, SHOULD_RESPOND_TEMPLATE, compose_prompt_from_state, parse_response
 from ..types import (
     Content,
@@ -25,6 +25,7 @@ from ..types import (
     now_ms,
 )
 from ..types.models import StreamChunkCallback
+from ._connect import connect_sender
 from ._delivery import ReplyWriter
 from ._ids import response_id_for
 from ._plan import is_ignore, parse_plan
@@ -157,6 +158,7 @@ class DefaultMessageService:
         runtime = self._runtime
         assert message.id is not None
         response_id = response_id_for(runtime.agent_id, message.id)
+        await self._insert(message)
         run_id = runtime.start_run(message.room_id, message)
         run = MessageRun(
             message=message,
@@ -234,10 +236,20 @@ class DefaultMessageService:
         return self._deliver(run, plan, mode)
 
     # -- steps -----------------------------------------------------------------------------------------------
+    async def _insert(self, message: Memory) -> None:
+        """Persist the incoming message (insert-or-ignore) before the run starts, so its log rows have a room.
+
+        A message from a room or entity that does not exist yet creates them through ``ensure_connection``.
+        """
+        try:
+            await self._adapter.create_memory(message, "messages")
+        except IntegrityError:
+            await connect_sender(self._runtime, message)
+            await self._adapter.create_memory(message, "messages")
+
     async def _store(self, run: MessageRun) -> None:
-        """Persist the incoming message (insert-or-ignore) and queue its embedding without waiting for it."""
+        """Queue the stored message's embedding without waiting for it and announce it (MESSAGE_RECEIVED)."""
         runtime = self._runtime
-        await self._adapter.create_memory(run.message, "messages")
         if run.message.embedding is None and run.message.content.text:
             await runtime.queue_embedding_generation(run.message, priority="high")
         await runtime.emit_event(
