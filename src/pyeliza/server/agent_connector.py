@@ -3,19 +3,26 @@
 A user message on a channel becomes a memory with agent-scoped ids (world, room and memory ids derived with
 ``create_unique_uuid``), the agent's pipeline handles it and persists its own reply memory, and every reply is
 stored once as a central message and broadcast once to the channel.
+
+Replies are published from the runtime's MESSAGE_SENT event, so replies produced outside a request (crash
+recovery at start, actions replying later) reach the channel too. The central message id is the reply memory id
+and published ids are remembered, so a reply is never published twice.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import StateError
 from ..types import (
+    DEFAULT_SERVER_ID,
     CentralMessage,
     ChannelType,
     Content,
+    EventType,
     Media,
     Memory,
     MemoryMetadata,
@@ -23,8 +30,9 @@ from ..types import (
     create_unique_uuid,
     new_uuid,
     now_ms,
+    validate_uuid,
 )
-from .bus import BusHandler
+from .bus import BusHandler, MessageBus
 from .wire import broadcast_payload
 
 if TYPE_CHECKING:
@@ -37,7 +45,16 @@ ChunkSink = Callable[[str, str, int], Awaitable[None]]
 """``async (chunk, message_id, index)``: receives each streamed piece of a reply."""
 
 
+REMEMBERED_REPLIES = 10_000
+"""How many published reply ids a connector keeps for de-duplication."""
+
+REPLY_PUBLISHED = "reply_published"
+"""Bus event published after an agent reply is stored centrally: ``{message: CentralMessage, agent_id}``."""
+
+
 class Broadcaster(Protocol):
+    bus: MessageBus
+
     async def emit_to_channel(
         self, event: str, data: dict[str, Any], channel_id: str, skip_sid: str | None = None
     ) -> None: ...
@@ -68,6 +85,10 @@ class AgentConnector:
         self.runtime = runtime
         self.central = central
         self.broadcaster = broadcaster
+        self._published: OrderedDict[str, None] = OrderedDict()
+        self._channels: dict[str, tuple[str, str]] = {}
+        self._central_ids: dict[str, str] = {}
+        runtime.register_event(EventType.MESSAGE_SENT, self.on_message_sent)
 
     @property
     def agent_id(self) -> str:
@@ -110,17 +131,14 @@ class AgentConnector:
         if not await self.central.is_channel_participant(channel_id, agent_id):
             return []
         memory = await self._to_memory(payload)
-        if memory.id is not None and await self.runtime.get_memory_by_id(memory.id) is not None:
+        if memory.id is None or await self.runtime.get_memory_by_id(memory.id) is not None:
             return []
-        server_id = str(payload["message_server_id"])
         replies: list[Content] = []
         index = 0
 
         async def deliver(content: Content) -> list[Memory]:
-            if not (content.text or "").strip() or "IGNORE" in (content.actions or []):
-                return []
-            await self._publish_reply(content, channel_id, server_id, central_id, memory)
-            replies.append(content)
+            if _deliverable(content):
+                replies.append(content)
             return []
 
         async def stream(chunk: str, message_id: str | None = None) -> None:
@@ -138,8 +156,56 @@ class AgentConnector:
         service = self.runtime.message_service
         if service is None:
             raise StateError(f"agent {agent_id} has no message service: initialise the runtime first")
-        await service.handle_message(memory, deliver, on_stream_chunk=stream)
+        self._central_ids[memory.id] = central_id
+        try:
+            await service.handle_message(memory, deliver, on_stream_chunk=stream)
+        finally:
+            self._central_ids.pop(memory.id, None)
         return replies
+
+    async def on_message_sent(self, payload: dict[str, Any]) -> None:
+        """Runtime MESSAGE_SENT handler: publish a stored reply to its central channel once."""
+        memory = payload.get("message")
+        if not isinstance(memory, Memory) or memory.id is None or memory.entity_id != self.agent_id:
+            return
+        if memory.id in self._published or not _deliverable(memory.content):
+            return
+        place = await self._channel_of(memory.room_id)
+        if place is None:
+            logger.debug("reply %s is in room %s, which is not a central channel", memory.id, memory.room_id)
+            return
+        if memory.id in self._published:
+            return
+        self._remember(memory.id)
+        channel_id, server_id = place
+        in_reply_to = await self._central_id_of(memory.content.in_reply_to)
+        await self._publish_reply(memory, channel_id, server_id, in_reply_to)
+
+    def _remember(self, reply_id: str) -> None:
+        self._published[reply_id] = None
+        while len(self._published) > REMEMBERED_REPLIES:
+            self._published.popitem(last=False)
+
+    async def _channel_of(self, room_id: str) -> tuple[str, str] | None:
+        known = self._channels.get(room_id)
+        if known is not None:
+            return known
+        room = await self.runtime.get_room(room_id)
+        if room is None or not room.channel_id or validate_uuid(room.channel_id) is None:
+            return None
+        place = (room.channel_id, str(room.message_server_id or DEFAULT_SERVER_ID))
+        self._channels[room_id] = place
+        return place
+
+    async def _central_id_of(self, agent_message_id: str | None) -> str | None:
+        if agent_message_id is None:
+            return None
+        known = self._central_ids.get(agent_message_id)
+        if known is not None:
+            return known
+        incoming = await self.runtime.get_memory_by_id(agent_message_id)
+        source_id = incoming.metadata.source_id if incoming is not None and incoming.metadata else None
+        return source_id if validate_uuid(source_id) else None
 
     async def _to_memory(self, payload: dict[str, Any]) -> Memory:
         agent_id = self.agent_id
@@ -152,6 +218,7 @@ class AgentConnector:
         channel_type = channel.type if channel is not None else ChannelType.GROUP
         world_id = create_unique_uuid(agent_id, server_id)
         room_id = create_unique_uuid(agent_id, channel_id)
+        self._channels[room_id] = (channel_id, server_id)
         display_name = payload.get("author_display_name") or f"User-{author_id[:8]}"
         source = str(payload.get("source_type") or "central-bus")
         await self.runtime.ensure_connection(
@@ -194,9 +261,8 @@ class AgentConnector:
             ),
         )
 
-    async def _publish_reply(
-        self, content: Content, channel_id: str, server_id: str, in_reply_to: str, incoming: Memory
-    ) -> None:
+    async def _publish_reply(self, reply: Memory, channel_id: str, server_id: str, in_reply_to: str | None) -> None:
+        content = reply.content
         channel = await self.central.get_channel_details(channel_id)
         channel_type = str(channel.type) if channel is not None else str(ChannelType.GROUP)
         now = now_ms()
@@ -212,7 +278,7 @@ class AgentConnector:
         }
         stored = await self.central.create_message(
             CentralMessage(
-                id=new_uuid(),
+                id=str(reply.id),
                 channel_id=channel_id,
                 author_id=self.agent_id,
                 content=content.text or "",
@@ -229,4 +295,9 @@ class AgentConnector:
             broadcast_payload(stored, server_id=server_id, sender_name=self.runtime.character.name),
             channel_id,
         )
-        logger.debug("agent %s replied in channel %s to %s", self.agent_id, channel_id, incoming.id)
+        self.broadcaster.bus.publish(REPLY_PUBLISHED, {"message": stored, "agent_id": self.agent_id})
+        logger.debug("agent %s replied in channel %s to %s", self.agent_id, channel_id, in_reply_to)
+
+
+def _deliverable(content: Content) -> bool:
+    return bool((content.text or "").strip()) and "IGNORE" not in (content.actions or [])

@@ -144,8 +144,8 @@ class AgentServer:
                 self.env,
                 self.extra_plugins,
             )
-            await runtime.initialize()
             connector = AgentConnector(runtime, self.central, self)
+            await runtime.initialize()
             for event, handler in connector.handlers().items():
                 self.bus.subscribe(event, handler)
             self.runtimes[agent_id] = runtime
