@@ -21,9 +21,11 @@ from ...types import (
     CentralMessage,
     Channel,
     Component,
+    Content,
     Entity,
     Log,
     Memory,
+    MemoryMetadata,
     MessageServer,
     Relationship,
     Room,
@@ -165,21 +167,26 @@ def room_from_row(row: Row) -> Room:
 
 
 def memory_from_row(row: Row, embedding: list[float] | None = None, similarity: float | None = None) -> Memory:
+    """A memory from one of our own rows, built without re-validating what the write already checked.
+
+    Ids were checked by :func:`check_id` and the vector by its dimension when the row was written, so the memory
+    is assembled with ``model_construct`` (validating a 384-float embedding and four UUIDs per row was most of
+    the cost of reading a conversation). Content and metadata are open JSON objects with nested models, so they
+    still go through validation. The fields set are the same as ``Memory.model_validate`` of all fields gives.
+    """
     metadata = load_json(row["metadata"])
-    return Memory.model_validate(
-        {
-            "id": str(row["id"]),
-            "entity_id": str(row["entity_id"]),
-            "agent_id": str(row["agent_id"]),
-            "room_id": str(row["room_id"]),
-            "world_id": _opt_str(row["world_id"]),
-            "content": load_json(row["content"]),
-            "metadata": metadata or None,
-            "unique": bool(row["unique"]),
-            "created_at": int(row["created_at"]),
-            "embedding": embedding,
-            "similarity": similarity,
-        }
+    return Memory.model_construct(
+        id=str(row["id"]),
+        entity_id=str(row["entity_id"]),
+        agent_id=str(row["agent_id"]),
+        room_id=str(row["room_id"]),
+        world_id=_opt_str(row["world_id"]),
+        content=Content.model_validate(load_json(row["content"])),
+        embedding=embedding,
+        created_at=int(row["created_at"]),
+        unique=bool(row["unique"]),
+        similarity=similarity,
+        metadata=MemoryMetadata.model_validate(metadata) if metadata else None,
     )
 
 

@@ -49,7 +49,7 @@ async def _get(runtime: AgentRuntime, message: Memory, state: State) -> Provider
     entities, room, recent = await asyncio.gather(
         room_entities(runtime, message.room_id),
         room_by_id(runtime, message.room_id),
-        adapter.get_memories("messages", room_id=message.room_id, count=runtime.get_conversation_length()),
+        adapter.get_memories_by_room_ids("messages", [message.room_id], runtime.get_conversation_length()),
     )
     recent = without_embeddings(recent)
     dialogue = [m for m in recent if not is_action_result(m)]
