@@ -81,12 +81,14 @@ class RuntimeCore:
         adapter: DatabaseAdapter | None = None,
         settings: Mapping[str, Any] | None = None,
         conversation_length: int = DEFAULT_CONVERSATION_LENGTH,
+        strict_settings: bool = False,
     ) -> None:
         self.character: Character = character.model_copy(deep=True)
         self.agent_id: str = character.id or agent_id or string_to_uuid(character.name)
         self.adapter: DatabaseAdapter | None = adapter
         self.settings: dict[str, Any] = dict(settings or {})
         self.conversation_length = conversation_length
+        self.strict_settings = strict_settings
         self.actions: list[Action] = []
         self.providers: list[Provider] = []
         self.evaluators: list[Evaluator] = []
@@ -102,6 +104,8 @@ class RuntimeCore:
         self._character_plugins: list[Plugin] = list(plugins)
         self._initialized = False
         self._adapter_opened = False
+        self._skip_migrations = False
+        self._config_problems: list[str] = []
         self._model_counter = 0
         self._service_queue: list[type[Service]] = []
         self._service_status: dict[str, ServiceStatus] = {}

@@ -17,7 +17,9 @@ class LifecycleMixin(PluginsMixin):
     async def initialize(self, skip_migrations: bool = False) -> None:
         """Bring the agent up. Steps, in order:
 
-        1. register the plugins given to the constructor, dependency-ordered, one after the other;
+        1. register the plugins given to the constructor, dependency-ordered, one after the other, then check
+           their configuration (``configuration_problems()``): with ``strict_settings`` every problem is
+           raised at once as one :class:`ConfigurationError`, otherwise each is logged as a warning;
         2. open the database adapter (``ConfigurationError`` when there is none);
         3. migrate each plugin's schema (unless ``skip_migrations``);
         4. create or update the agent row and merge its stored settings (the character's values win);
@@ -33,9 +35,13 @@ class LifecycleMixin(PluginsMixin):
             logger.warning("agent %s is already initialised", self.character.name)
             return
         step = "registering plugins"
+        self._skip_migrations = skip_migrations
+        self._config_problems = []
         try:
             for plugin in resolve_plugins(self._character_plugins):
                 await self.register_plugin(plugin)
+            step = "checking the plugins' configuration"
+            self._check_configuration()
             step = "opening the database"
             adapter = self.adapter
             if adapter is None:
@@ -70,6 +76,19 @@ class LifecycleMixin(PluginsMixin):
                 raise
             raise RuntimeFailure(f"{reason}: {exc}") from exc
         logger.debug("agent %s (%s) initialised", self.character.name, self.agent_id)
+
+    def _check_configuration(self) -> None:
+        """Strict: raise every problem at once. Otherwise warn about model gaps (``register_plugin`` has
+        already warned about each missing setting and each plugin it skipped)."""
+        if self.strict_settings:
+            problems = self.configuration_problems()
+            if problems:
+                raise ConfigurationError(
+                    f"agent {self.character.name!r} is not configured:\n  - " + "\n  - ".join(problems)
+                )
+            return
+        for gap in self._model_gaps():
+            logger.warning("agent %s: %s", self.character.name, gap)
 
     async def _ensure_agent_exists(self) -> None:
         adapter = self._require_adapter()

@@ -6,9 +6,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import ConfigurationError, PluginError
-from ..types import Plugin, Route
+from ..storage import PluginSchema
+from ..types import ModelType, Plugin, Route
 from ._core import logger
 from ._services import ServicesMixin
+
+CHAT_MODEL_TYPES: tuple[str, ...] = (ModelType.TEXT_SMALL, ModelType.TEXT_LARGE)
+"""The model types the message pipeline of the bootstrap plugin cannot answer without."""
 
 
 def _short_name(name: str) -> str:
@@ -53,6 +57,10 @@ def resolve_plugins(plugins: Sequence[Plugin]) -> list[Plugin]:
     return ordered
 
 
+def _settings_problem(plugin_name: str, missing: Sequence[str]) -> str:
+    return f"plugin {plugin_name!r} needs setting(s) {', '.join(missing)}"
+
+
 def _init_config(config: Mapping[str, Any]) -> dict[str, str]:
     return {key: str(value) for key, value in config.items() if value is not None}
 
@@ -73,9 +81,13 @@ def _prefixed(route: Route, plugin_name: str) -> Route:
 class PluginsMixin(ServicesMixin):
     async def register_plugin(self, plugin: Plugin) -> None:
         """Register a plugin: run its ``init``, then add its adapter, actions, evaluators, providers, models,
-        routes, events, task workers and services (services start once the runtime is initialised).
+        routes, events, task workers and services (services start once the runtime is initialised). On an
+        initialised runtime the plugin's ``schema`` is migrated before its parts are added.
 
-        A plugin whose ``init`` raises :class:`ConfigurationError` is skipped with a warning; any other
+        Missing ``required_settings`` and a plugin whose ``init`` raises :class:`ConfigurationError` are
+        warned about and the plugin is skipped (init error) or kept (missing settings); with
+        ``strict_settings=True`` they are collected for ``initialize()``, which raises one
+        :class:`ConfigurationError` listing them all (after initialisation they raise at once). Any other
         exception from ``init`` raises :class:`PluginError` naming the plugin.
         """
         if not isinstance(plugin, Plugin) or not plugin.name:
@@ -83,8 +95,11 @@ class PluginsMixin(ServicesMixin):
         if any(p.name == plugin.name for p in self.plugins):
             logger.warning("agent %s: plugin %s already registered", self.character.name, plugin.name)
             return
-        for setting in plugin.required_settings:
-            if self.get_setting(setting) is None:
+        missing = self._missing_settings(plugin)
+        if missing and self.strict_settings and self._initialized:
+            raise ConfigurationError(_settings_problem(plugin.name, missing))
+        if not self.strict_settings:
+            for setting in missing:
                 logger.warning(
                     "agent %s: plugin %s needs setting %s, which is not set", self.character.name, plugin.name, setting
                 )
@@ -92,15 +107,47 @@ class PluginsMixin(ServicesMixin):
             try:
                 await plugin.init(_init_config(plugin.config), self.as_runtime)
             except ConfigurationError as exc:
+                if self.strict_settings:
+                    problem = f"plugin {plugin.name!r} refused its configuration: {exc}"
+                    if self._initialized:
+                        raise ConfigurationError(problem) from exc
+                    self._config_problems.append(problem)
                 logger.warning("agent %s: plugin %s skipped: %s", self.character.name, plugin.name, exc)
                 return
             except Exception as exc:
                 raise PluginError(f"plugin {plugin.name} failed to initialise: {exc}") from exc
+        if self._initialized and plugin.schema is not None and not self._skip_migrations:
+            await self._require_adapter().run_plugin_migrations([PluginSchema(plugin.name, plugin.schema)])
         self.plugins.append(plugin)
         self._register_parts(plugin)
         for service_class in plugin.services:
             await self.register_service(service_class)
         logger.debug("agent %s: plugin %s registered", self.character.name, plugin.name)
+
+    def _missing_settings(self, plugin: Plugin) -> list[str]:
+        return [key for key in plugin.required_settings if self.get_setting(key) in (None, "")]
+
+    def configuration_problems(self) -> list[str]:
+        """What the registered plugins need and do not have: missing required settings, plugins whose ``init``
+        refused their configuration, and chat model types (TEXT_SMALL, TEXT_LARGE) that no handler provides
+        while the bootstrap plugin (which answers messages with them) is registered."""
+        problems = list(self._config_problems)
+        for plugin in self.plugins:
+            missing = self._missing_settings(plugin)
+            if missing:
+                problems.append(_settings_problem(plugin.name, missing))
+        return problems + self._model_gaps()
+
+    def _model_gaps(self) -> list[str]:
+        if not any(_short_name(p.name) == "bootstrap" for p in self.plugins):
+            return []
+        absent = [str(t) for t in CHAT_MODEL_TYPES if not self.models.get(t)]
+        if not absent:
+            return []
+        return [
+            f"no plugin provides model type(s) {', '.join(absent)} needed to chat: "
+            "add a model plugin (openai, anthropic, classic)"
+        ]
 
     def _register_parts(self, plugin: Plugin) -> None:
         if plugin.adapter is not None:
