@@ -22,6 +22,7 @@ from ..types import (
     MemoryMetadata,
     Provider,
     State,
+    always_valid,
     new_uuid,
 )
 from ..types.models import StreamChunkCallback
@@ -35,6 +36,37 @@ MIN_PARTIAL_MATCH_LENGTH = 4
 
 def _normalise(name: str) -> str:
     return name.lower().replace("_", "")
+
+
+def action_parameters(responses: Sequence[Memory], name: str) -> dict[str, Any] | None:
+    """The parameters the plan gave action ``name``: ``content.params[<name>]`` (a dict or a JSON object text).
+
+    Names compare like :meth:`ActionsMixin.find_action` (case and ``_`` ignored).
+    """
+    wanted = _normalise(name)
+    for response in responses:
+        params = (response.content.model_extra or {}).get("params")
+        if isinstance(params, str):
+            try:
+                params = json.loads(params)
+            except ValueError:
+                continue
+        if not isinstance(params, dict):
+            continue
+        for key, value in params.items():
+            if _normalise(str(key)) == wanted and isinstance(value, dict):
+                return dict(value)
+    return None
+
+
+def missing_parameters(action: Action, parameters: dict[str, Any] | None) -> list[str]:
+    """The required parameters of ``action`` that ``parameters`` lacks (empty strings count as missing)."""
+    given = parameters or {}
+    return [
+        key
+        for key, spec in (action.parameters or {}).items()
+        if spec.required and (given.get(key) is None or given.get(key) == "")
+    ]
 
 
 class ActionsMixin(StateMixin):
@@ -159,7 +191,16 @@ class ActionsMixin(StateMixin):
         if run.plan is not None:
             state.data["actionPlan"] = run.plan
             state.data["actionResults"] = list(run.results)
-        options = HandlerOptions(previous_results=list(run.results), action_plan=run.plan)
+        parameters = action_parameters(responses, name)
+        refusal = await self._refusal(action, message, state, parameters)
+        if refusal is not None:
+            logger.warning("agent %s: action %s skipped: %s", self.character.name, action.name, refusal)
+            result = ActionResult(success=False, error=refusal, data={"actionName": action.name})
+            state = run.record(step, action.name, result, state)
+            await self._store_action_memory(message, message.entity_id, refusal, action.name, "failed", run, None)
+            self._set_action_context(None)
+            return state
+        options = HandlerOptions(previous_results=list(run.results), action_plan=run.plan, parameters=parameters)
         event = {"messageId": action_id, "roomId": message.room_id, "world": message.world_id}
         await self.emit_event(
             EventType.ACTION_STARTED,
@@ -218,6 +259,22 @@ class ActionsMixin(StateMixin):
         )
         await self._write_action_log(message, action.name, action_id, run, result, context)
         return state
+
+    async def _refusal(
+        self, action: Action, message: Memory, state: State, parameters: dict[str, Any] | None
+    ) -> str | None:
+        """Why ``action`` must not run now (its validator says no, or required parameters are missing)."""
+        missing = missing_parameters(action, parameters)
+        if missing:
+            return f"Action {action.name} is missing required parameters: {', '.join(missing)}"
+        if action.validate is always_valid:
+            return None
+        try:
+            valid = bool(await action.validate(self.as_runtime, message, state))
+        except Exception:
+            logger.exception("agent %s: action %s failed to validate", self.character.name, action.name)
+            valid = False
+        return None if valid else f"Action {action.name} is not valid for this message"
 
     async def _store_action_memory(
         self,
