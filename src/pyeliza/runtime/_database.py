@@ -90,6 +90,20 @@ class DatabaseMixin(SettingsMixin):
     async def get_migration_status(self) -> list[MigrationStatus]:
         return await self._require_adapter().get_migration_status()
 
+    async def execute_statement(self, statement: Any) -> list[dict[str, Any]]:
+        return await self._require_adapter().execute_statement(statement)
+
+    # -- plugin tables --------------------------------------------------------------------------------------
+    async def db_execute(self, statement: Any) -> None:
+        """Run a SQLAlchemy Core ``insert``/``update``/``delete`` on a plugin's table (declared in its
+        ``schema``), compiled for the adapter's dialect (SQLite or PostgreSQL), in its own transaction."""
+        await self._require_adapter().execute_statement(statement)
+
+    async def db_fetch(self, statement: Any) -> list[dict[str, Any]]:
+        """Rows of a SQLAlchemy Core ``select`` (or a write with ``returning``) on a plugin's table, as dicts keyed
+        by column name, with the column types' conversions applied (JSON, booleans, dates) on both backends."""
+        return await self._require_adapter().execute_statement(statement)
+
     async def ensure_embedding_dimension(self, dimension: int, model: str | None = None) -> None:
         """Declare this agent's vector size; a later vector of another size is rejected."""
         return await self._require_adapter().ensure_embedding_dimension(dimension, model)

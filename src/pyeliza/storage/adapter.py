@@ -68,6 +68,10 @@ class DatabaseAdapter(Protocol):
     async def get_connection(self) -> Any: ...
     async def run_plugin_migrations(self, schemas: Sequence[PluginSchema]) -> None: ...
     async def get_migration_status(self) -> list[MigrationStatus]: ...
+    async def execute_statement(self, statement: Any) -> list[dict[str, Any]]:
+        """Run a SQLAlchemy Core statement (select/insert/update/delete) on a plugin's tables, compiled for this
+        backend's dialect; returns the rows as dicts (``RETURNING`` rows for writes, ``[]`` without)."""
+
     async def ensure_embedding_dimension(self, dimension: int, model: str | None = None) -> None:
         """Declare this agent's vector size; a later vector of another size is rejected."""
 

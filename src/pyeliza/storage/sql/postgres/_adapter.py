@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from ...adapter import MigrationStatus, PluginSchema
+from ..statements import compile_statement, dialect_for
 from ._central import CentralStore
 from ._entities import EntityStore
 from ._logs import LogStore
@@ -35,3 +37,10 @@ class PostgresAdapter(MemoryStore, EntityStore, RoomStore, LogStore, Relationshi
 
     async def get_migration_status(self) -> list[MigrationStatus]:
         return await self._database.get_migration_status()
+
+    async def execute_statement(self, statement: Any) -> list[dict[str, Any]]:
+        """Run a SQLAlchemy Core statement on a plugin's tables (compiled for asyncpg) in its own transaction.
+        Returns the rows (``RETURNING`` rows for writes, ``[]`` without)."""
+        compiled = compile_statement(statement, dialect_for("postgresql+asyncpg://"))
+        records = await self._pool.fetch("run a plugin statement", compiled.sql, *compiled.parameters)
+        return compiled.rows([tuple(record.values()) for record in records], list(records[0].keys()) if records else [])

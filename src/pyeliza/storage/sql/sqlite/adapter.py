@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...adapter import MigrationStatus, PluginSchema
 from .agents import AgentStore
@@ -15,6 +16,7 @@ from .rooms import RoomStore
 from .tasks import TaskStore
 
 if TYPE_CHECKING:
+    from ..statements import CompiledStatement
     from .database import SqliteDatabase
 
 
@@ -51,3 +53,25 @@ class SqliteAdapter(AgentStore, EntityStore, MemoryStore, RoomStore, LogStore, T
 
     async def get_migration_status(self) -> list[MigrationStatus]:
         return await self._db.get_migration_status()
+
+    async def execute_statement(self, statement: Any) -> list[dict[str, Any]]:
+        """Run a SQLAlchemy Core statement on a plugin's tables: reads on the reader thread, writes in one
+        write transaction. Returns the rows (``RETURNING`` rows for writes, ``[]`` without). SQLAlchemy's
+        compiler is imported on first use, so opening a database does not pay for it."""
+        from ..statements import compile_statement, dialect_for
+
+        compiled = compile_statement(statement, dialect_for("sqlite://"))
+
+        def run(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+            return _run_compiled(conn, compiled)
+
+        if compiled.is_select:
+            return await self._db.read(run)
+        return await self._db.write(lambda tx: run(tx.conn))
+
+
+def _run_compiled(conn: sqlite3.Connection, compiled: CompiledStatement) -> list[dict[str, Any]]:
+    cursor = conn.execute(compiled.sql, compiled.parameters)
+    rows = cursor.fetchall()
+    names = [column[0] for column in cursor.description or ()]
+    return compiled.rows(rows, names)
