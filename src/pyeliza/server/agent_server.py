@@ -17,6 +17,8 @@ from .agent_connector import AgentConnector
 from .agent_factory import agent_id_for, build_runtime
 from .bus import MessageBus
 from .config import ServerConfig
+from .jobs import JobStore
+from .sessions import SessionStore
 
 if TYPE_CHECKING:
     from ..runtime import AgentRuntime
@@ -50,6 +52,8 @@ class AgentServer:
             logger=False,
             engineio_logger=False,
         )
+        self.sessions = SessionStore()
+        self.jobs = JobStore(self.bus)
         self.runtimes: dict[str, AgentRuntime] = {}
         self.connectors: dict[str, AgentConnector] = {}
         self.started_at = time.time()
@@ -85,6 +89,7 @@ class AgentServer:
         task.add_done_callback(self._background.discard)
 
     async def close(self) -> None:
+        self.jobs.close()
         await self.bus.drain()
         if self._background:
             await asyncio.gather(*list(self._background), return_exceptions=True)

@@ -21,7 +21,7 @@ from .agent_server import AgentServer
 from .auth import token_from_headers, token_matches
 from .realtime import SocketProtocol
 from .responses import ApiError, error_body
-from .routes import agents, channels, media, messaging, plugins, system
+from .routes import agents, channels, jobs, media, messaging, plugins, sessions, system
 from .routes.memory import memory_router
 
 logger = logging.getLogger("pyeliza.server")
@@ -57,6 +57,12 @@ async def _pyeliza_error(request: Request, exc: Exception) -> Response:
         return JSONResponse(error_body("BAD_REQUEST", str(exc)), status_code=400)
     logger.error("request %s %s failed: %s", request.method, request.url.path, exc)
     return JSONResponse(error_body("INTERNAL_ERROR", str(exc)), status_code=500)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    """Any other failure: logged with its traceback here, answered without one."""
+    logger.error("request %s %s failed", request.method, request.url.path, exc_info=exc)
+    return JSONResponse(error_body("INTERNAL_ERROR", "the server failed to handle the request"), status_code=500)
 
 
 class ApiKeyMiddleware(BaseHTTPMiddleware):
@@ -106,6 +112,7 @@ def create_http_app(server: AgentServer) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(PyElizaError, _pyeliza_error)
+    app.add_exception_handler(Exception, _unexpected_error)
     app.add_middleware(UploadLimitMiddleware, limit=server.config.upload_limit_bytes)
     app.add_middleware(ApiKeyMiddleware, token=server.config.auth_token)
     if server.config.cors_origins:
@@ -117,7 +124,16 @@ def create_http_app(server: AgentServer) -> FastAPI:
             allow_headers=["*"],
             expose_headers=["X-Total-Count"],
         )
-    for router in (system.router, agents.router, messaging.router, channels.router, media.router, plugins.router):
+    for router in (
+        system.router,
+        agents.router,
+        sessions.router,
+        jobs.router,
+        messaging.router,
+        channels.router,
+        media.router,
+        plugins.router,
+    ):
         app.include_router(router)
     app.include_router(memory_router("/api/memory"))
     app.include_router(memory_router("/api/agents"))

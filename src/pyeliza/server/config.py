@@ -12,6 +12,7 @@ from ..errors import ConfigurationError
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 3000
 DEFAULT_UPLOAD_LIMIT = 50 * 1024 * 1024
+DEFAULT_SESSION_TIMEOUT_MINUTES = 30
 
 
 def _int_setting(env: Mapping[str, str], key: str, default: int, low: int, high: int) -> int:
@@ -43,6 +44,7 @@ class ServerConfig:
     database_url: str | None = None
     upload_limit_bytes: int = DEFAULT_UPLOAD_LIMIT
     ui_enabled: bool = True
+    session_timeout_minutes: int = DEFAULT_SESSION_TIMEOUT_MINUTES
 
     @property
     def upload_dir(self) -> Path:
@@ -63,4 +65,7 @@ class ServerConfig:
                 source, "PYELIZA_UPLOAD_MAX_BYTES", DEFAULT_UPLOAD_LIMIT, 1, 10 * 1024 * 1024 * 1024
             ),
             ui_enabled=(source.get("PYELIZA_UI_ENABLE", "true").strip().lower() not in ("false", "0", "no")),
+            session_timeout_minutes=_int_setting(
+                source, "SESSION_DEFAULT_TIMEOUT_MINUTES", DEFAULT_SESSION_TIMEOUT_MINUTES, 1, 10080
+            ),
         )

@@ -27,4 +27,3 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     if details is not None:
         error["details"] = details
     return {"success": False, "error": error}
-

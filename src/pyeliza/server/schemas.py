@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from ..types import UUID, ChannelType
+
+MAX_SESSION_METADATA_BYTES = 10 * 1024
 
 
 class _Body(BaseModel):
@@ -124,3 +127,67 @@ class UpdateMemoryBody(_Body):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
     content: dict[str, Any] | None = None
     metadata: dict[str, Any] | None = None
+
+
+class CreateSessionBody(_Body):
+    agent_id: UUID = Field(alias="agentId")
+    user_id: UUID = Field(alias="userId")
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    timeout_config: dict[str, Any] | None = Field(default=None, alias="timeoutConfig")
+
+
+class SessionMessageBody(_Body):
+    content: str = Field(min_length=1, max_length=4000)
+    metadata: dict[str, Any] | None = None
+    attachments: list[dict[str, Any]] | None = None
+    transport: Transport | None = None
+
+    @field_validator("metadata")
+    @classmethod
+    def _small_metadata(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None and len(json.dumps(value, default=str)) > MAX_SESSION_METADATA_BYTES:
+            raise ValueError(f"metadata is larger than {MAX_SESSION_METADATA_BYTES} bytes")
+        return value
+
+
+class SessionTimeoutBody(_Body):
+    timeout_minutes: int | None = Field(default=None, alias="timeoutMinutes")
+    auto_renew: bool | None = Field(default=None, alias="autoRenew")
+    max_duration_minutes: int | None = Field(default=None, alias="maxDurationMinutes")
+    warning_threshold_minutes: int | None = Field(default=None, alias="warningThresholdMinutes")
+
+
+class CreateJobBody(_Body):
+    agent_id: UUID | None = Field(default=None, alias="agentId")
+    user_id: UUID = Field(alias="userId")
+    content: str = Field(min_length=1, max_length=50_000)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    timeout_ms: int = Field(default=30_000, ge=1_000, le=300_000, alias="timeoutMs")
+
+
+class UpdateActionBody(_Body):
+    """``PATCH /api/messaging/action/:id``: fields of an action message to replace."""
+
+    content: str | None = None
+    raw_message: dict[str, Any] | None = None
+    source_type: str | None = None
+    in_reply_to_message_id: UUID | None = None
+    metadata: dict[str, Any] | None = None
+    author_id: UUID | None = None
+    server_message_id: UUID | None = None
+
+
+class GroupBody(_Body):
+    name: str | None = None
+    world_id: UUID = Field(alias="worldId")
+    source: str = "api"
+    metadata: dict[str, Any] | None = None
+    agent_ids: list[UUID] = Field(min_length=1, alias="agentIds")
+
+
+class TitleBody(_Body):
+    agent_id: UUID = Field(alias="agentId")
+
+
+class SpeechBody(_Body):
+    text: str = Field(min_length=1, max_length=10_000)
