@@ -28,11 +28,13 @@ from ..types.models import StreamChunkCallback
 from ._connect import connect_sender
 from ._delivery import ReplyWriter
 from ._ids import response_id_for
+from ._multistep import MultiStepSettings, MultiStepStrategy
 from ._plan import is_ignore, parse_plan
 from ._recovery import find_unanswered
 from ._result import MessageProcessingResult, ResponseMode
 from ._rooms import RoomSequencer
 from ._rules import decide_by_rules, name_in_text, parse_list_setting, respond_from_model_answer
+from ._settings import bool_setting
 from ._streaming import text_stream_forwarder
 
 if TYPE_CHECKING:
@@ -223,6 +225,8 @@ class DefaultMessageService:
             await self._evaluate(run, did_respond=False)
             return MessageProcessingResult(did_respond=False, state=run.state, reason="ignored")
         self._check_latest(run)
+        if bool_setting(self._runtime, "USE_MULTI_STEP"):
+            return await self._multi_step(run)
         plan = await self._plan(run)
         if plan is None:
             run.status = RunStatus.ERROR
@@ -359,6 +363,19 @@ class DefaultMessageService:
         if not run.writer.stored:
             await run.writer.store(plan.model_copy(update={"text": None}))
         return "actions"
+
+    async def _multi_step(self, run: MessageRun) -> MessageProcessingResult:
+        """Reference §6.5: steps until done, then one summary reply (action output is delivered as it comes)."""
+        strategy = MultiStepStrategy(
+            self._runtime, run.message, run.writer, MultiStepSettings.from_runtime(self._runtime)
+        )
+        summary = await strategy.run()
+        run.state = strategy.state
+        self._check_latest(run)
+        await run.writer(summary)
+        run.responses = list(run.writer.stored)
+        await self._evaluate(run, did_respond=run.writer.delivered_text)
+        return self._deliver(run, summary, "simple")
 
     async def _evaluate(self, run: MessageRun, *, did_respond: bool) -> None:
         if run.state is None:
