@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ....errors import IntegrityError, InvalidInputError
+import asyncpg
+
+from ....errors import IntegrityError, InvalidInputError, StorageError
 from ....types import CentralMessage, Channel, ChannelType, MessageServer, new_uuid, now_ms
 from ..codec import (
     central_message_from_row,
@@ -20,6 +22,13 @@ from ._pool import affected_rows
 
 _CHANNEL_FIELDS = {(info.alias or name): name for name, info in Channel.model_fields.items()}
 _MESSAGE_FIELDS = {(info.alias or name): name for name, info in CentralMessage.model_fields.items()}
+
+
+def _returned(row: asyncpg.Record | None, operation: str) -> asyncpg.Record:
+    """The row of an ``INSERT ... RETURNING *`` that always returns one; none means the server misbehaved."""
+    if row is None:
+        raise StorageError(f"{operation}: PostgreSQL returned no row for INSERT ... RETURNING")
+    return row
 
 
 class CentralStore(StoreBase):
@@ -37,8 +46,7 @@ class CentralStore(StoreBase):
             server.created_at or now,
             server.updated_at or now,
         )
-        assert row is not None
-        return message_server_from_row(row)
+        return message_server_from_row(_returned(row, "create message server"))
 
     async def get_message_servers(self) -> list[MessageServer]:
         rows = await self._pool.fetch("list message servers", "SELECT * FROM message_servers ORDER BY created_at, id")
@@ -96,8 +104,7 @@ class CentralStore(StoreBase):
                 "INSERT INTO channel_participants (channel_id, entity_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                 [(channel.id, entity) for entity in participants],
             )
-        assert row is not None
-        return channel_from_row(row)
+        return channel_from_row(_returned(row, "create channel"))
 
     async def get_channels_for_message_server(self, server_id: str) -> list[Channel]:
         rows = await self._pool.fetch(
@@ -226,8 +233,7 @@ class CentralStore(StoreBase):
             message.created_at or now,
             message.updated_at or now,
         )
-        assert row is not None
-        return central_message_from_row(row)
+        return central_message_from_row(_returned(row, "create message"))
 
     async def get_message_by_id(self, message_id: str) -> CentralMessage | None:
         row = await self._pool.fetchrow(

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
 from ....errors import StateError
 from ...adapter import MigrationStatus, PluginSchema
 from ._adapter import PostgresAdapter
+from ._config import split_url
 from ._errors import translated
 from ._migrate import migrate_core, migrate_plugins, migration_status
 from ._pool import Pool, connect_single
@@ -23,20 +25,24 @@ class PostgresDatabase:
     ``exact_search=True`` (the default, like SQLite) scans every candidate vector: recall 1.0. ``False`` uses the
     per-dimension HNSW index with iterative scans, so filtered searches still return ``count`` rows; ``ef_search``
     is its candidate list size (pgvector's default is 40; recall on hard data needs more, see the recall test).
+    Left unset, both come from the URL (``?pyeliza_search=hnsw&pyeliza_ef_search=100``) or the environment
+    (``PYELIZA_PG_SEARCH``, ``PYELIZA_PG_EF_SEARCH``; ``environ`` defaults to ``os.environ``), see ``_config``.
     """
 
     def __init__(
         self,
         url: str,
         *,
-        exact_search: bool = True,
-        ef_search: int = 400,
+        exact_search: bool | None = None,
+        ef_search: int | None = None,
         min_pool_size: int = 1,
         max_pool_size: int = 10,
+        environ: Mapping[str, str] | None = None,
     ) -> None:
-        self._pool = Pool(url, min_size=min_pool_size, max_size=max_pool_size)
-        self.exact_search = exact_search
-        self.ef_search = ef_search
+        driver_url, settings = split_url(url, os.environ if environ is None else environ)
+        self._pool = Pool(driver_url, min_size=min_pool_size, max_size=max_pool_size)
+        self.exact_search = settings.exact if exact_search is None else exact_search
+        self.ef_search = settings.ef_search if ef_search is None else ef_search
         self._dimensions: dict[str, tuple[int, str | None]] = {}
         self._opened = False
 

@@ -14,6 +14,7 @@ from ....types import Memory, MemorySearchParams, new_uuid, now_ms
 from ..codec import check_id, check_ids, check_optional_id, dump_json, memory_from_row, model_json
 from ..rules import check_table_name, document_id_of
 from ._agents import AgentStore
+from ._insert import insert_memory
 from ._search import MEMORY_COLUMNS, nearest
 from ._vectors import check_finite
 
@@ -157,68 +158,35 @@ class MemoryStore(AgentStore):
             )
 
     async def create_memory(self, memory: Memory, table_name: str, unique: bool | None = None) -> str:
+        """One statement, so one round trip: the duplicate probe, the memory and its vector (see ``insert_memory``)."""
         table = check_table_name(table_name)
         memory_id = check_id(memory.id, "memory.id") if memory.id else new_uuid()
-        agent_id = check_id(memory.agent_id or self._agent, "memory.agent_id")
-        entity_id = check_id(memory.entity_id, "memory.entity_id")
-        room_id = check_id(memory.room_id, "memory.room_id")
-        world_id = check_optional_id(memory.world_id, "memory.world_id")
-        content = dump_json(model_json(memory.content, "memory content"), "memory content")
-        metadata = dump_json(model_json(memory.metadata, "memory metadata"), "memory metadata")
         embedding = memory.embedding
         dimension = await self._dimension_for(embedding) if embedding else None
-        vector = _normalised(embedding) if embedding else None
         is_unique = unique if unique is not None else memory.unique
         now = now_ms()
-        async with self._pool.transaction("create memory") as connection:
-            if is_unique is None:
-                is_unique = True
-                if vector is not None and dimension is not None:
-                    probe = MemorySearchParams(
-                        table_name=table,
-                        embedding=[0.0],
-                        match_threshold=_DUPLICATE_THRESHOLD,
-                        count=1,
-                        room_id=room_id,
-                        world_id=world_id,
-                        entity_id=entity_id,
-                    )
-                    similar = await nearest(
-                        connection,
-                        agent_id=agent_id,
-                        dimension=dimension,
-                        params=probe,
-                        query=vector,
-                        exact=self._database.exact_search,
-                        ef_search=self._database.ef_search,
-                    )
-                    is_unique = not similar
-            inserted = await connection.fetchval(
-                "INSERT INTO memories (id, type, agent_id, entity_id, room_id, world_id, content, metadata, "
-                '"unique", document_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) '
-                "ON CONFLICT (id) DO NOTHING RETURNING true",
-                memory_id,
-                table,
-                agent_id,
-                entity_id,
-                room_id,
-                world_id,
-                content,
-                metadata,
-                is_unique,
-                document_id_of(memory),
-                memory.created_at or now,
-            )
-            if inserted and vector is not None:
-                await connection.execute(
-                    "INSERT INTO embeddings (memory_id, agent_id, dimension, vector, created_at) "
-                    "VALUES ($1, $2, $3, $4, $5)",
-                    memory_id,
-                    agent_id,
-                    dimension,
-                    vector,
-                    now,
-                )
+        args: list[Any] = [
+            memory_id,
+            table,
+            check_id(memory.agent_id or self._agent, "memory.agent_id"),
+            check_id(memory.entity_id, "memory.entity_id"),
+            check_id(memory.room_id, "memory.room_id"),
+            check_optional_id(memory.world_id, "memory.world_id"),
+            dump_json(model_json(memory.content, "memory content"), "memory content"),
+            dump_json(model_json(memory.metadata, "memory metadata"), "memory metadata"),
+            True if is_unique is None else is_unique,
+            document_id_of(memory),
+            memory.created_at or now,
+        ]
+        if embedding and dimension is not None:
+            args += [_normalised(embedding), now]
+            probe = is_unique is None
+            if probe:
+                args.append(1.0 - _DUPLICATE_THRESHOLD)
+            query = insert_memory(dimension, probe=probe, exact=self._database.exact_search)
+        else:
+            query = insert_memory(None, probe=False, exact=True)
+        await self._pool.execute("create memory", query, *args)
         return memory_id
 
     async def update_memory(self, memory: Memory | dict[str, Any]) -> bool:

@@ -16,12 +16,12 @@ import numpy as np
 
 from ....types import Memory, MemorySearchParams
 from ..codec import check_optional_id, memory_from_row
+from ._config import MAX_EF_SEARCH
 from ._schema import distance_expression
 
 MEMORY_COLUMNS = (
     'm.id, m.type, m.created_at, m.content, m.entity_id, m.agent_id, m.room_id, m.world_id, m."unique", m.metadata'
 )
-_MAX_EF_SEARCH = 1000
 
 
 def _filters(agent_id: str, dimension: int, params: MemorySearchParams, args: list[Any]) -> list[str]:
@@ -73,7 +73,7 @@ async def nearest(
         await connection.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
         await connection.execute("SET LOCAL enable_seqscan = off")
         await connection.execute("SET LOCAL enable_sort = off")
-        await connection.execute(f"SET LOCAL hnsw.ef_search = {min(_MAX_EF_SEARCH, max(ef_search, params.count))}")
+        await connection.execute(f"SET LOCAL hnsw.ef_search = {min(MAX_EF_SEARCH, max(ef_search, params.count))}")
         sql = (
             f"WITH relaxed AS MATERIALIZED (SELECT {MEMORY_COLUMNS}, e.vector AS embedding, {distance} AS distance "
             f"FROM {source} WHERE {where} ORDER BY {distance} LIMIT {limit}) "
