@@ -25,6 +25,7 @@ from ..types import (
     now_ms,
 )
 from ..types.models import StreamChunkCallback
+from ._attachments import AttachmentProcessor
 from ._connect import connect_sender
 from ._delivery import ReplyWriter
 from ._ids import response_id_for
@@ -220,6 +221,8 @@ class DefaultMessageService:
         if muted_reason:
             await self._mark_handled(run, muted_reason, notify=False)
             return MessageProcessingResult(did_respond=False, reason=muted_reason)
+        if run.message.content.attachments:
+            await self._process_attachments(run)
         if not await self._decide(run):
             await self._mark_handled(run, "decided not to respond", notify=True)
             await self._evaluate(run, did_respond=False)
@@ -266,6 +269,14 @@ class DefaultMessageService:
                 "handled": True,
             },
         )
+
+    async def _process_attachments(self, run: MessageRun) -> None:
+        """Describe images and fetch documents; the enriched attachments replace the stored ones."""
+        attachments = await AttachmentProcessor(self._runtime).process(list(run.message.content.attachments or []))
+        run.message = run.message.model_copy(
+            update={"content": run.message.content.model_copy(update={"attachments": attachments})}
+        )
+        await self._adapter.update_memory({"id": run.message.id, "content": run.message.content})
 
     async def _gate(self, run: MessageRun) -> str | None:
         """Room state: ``off`` (BOOTSTRAP_DEFLLMOFF and no state) or ``muted`` (unless named); None to go on."""
