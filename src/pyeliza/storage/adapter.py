@@ -75,6 +75,11 @@ class DatabaseAdapter(Protocol):
     async def ensure_embedding_dimension(self, dimension: int, model: str | None = None) -> None:
         """Declare this agent's vector size; a later vector of another size is rejected."""
 
+    async def reset_embeddings(self, dimension: int, model: str | None = None) -> int:
+        """For an explicit re-embed after a model change: drop this agent's stored vectors and declare the new
+        size and model, in one transaction. The memories stay (searchable again once ``update_memory`` gives them
+        new embeddings). Returns how many vectors were dropped."""
+
     async def get_embedding_dimension(self) -> int | None: ...
 
     # -- agents ----------------------------------------------------------------------------------------

@@ -87,6 +87,27 @@ class AgentStore(StoreBase):
             )
         self._database.remember_dimension(self._agent, declared["dimension"], declared["model"])
 
+    async def reset_embeddings(self, dimension: int, model: str | None = None) -> int:
+        """Drop this agent's vectors and declare ``dimension`` and ``model``, in one transaction (explicit re-embed).
+
+        The memories stay; ``update_memory`` with new embeddings makes them searchable again. Returns how many
+        vectors were dropped.
+        """
+        check_dimension(dimension, model)
+        async with self._pool.transaction("reset the embeddings") as connection:
+            status = await connection.execute("DELETE FROM embeddings WHERE agent_id = $1", self._agent)
+            await connection.execute(
+                "INSERT INTO agent_embedding (agent_id, dimension, model, updated_at) VALUES ($1, $2, $3, $4) "
+                "ON CONFLICT (agent_id) DO UPDATE SET dimension = EXCLUDED.dimension, model = EXCLUDED.model, "
+                "updated_at = EXCLUDED.updated_at",
+                self._agent,
+                dimension,
+                model,
+                now_ms(),
+            )
+        self._database.remember_dimension(self._agent, dimension, model)
+        return affected_rows(status)
+
     async def get_embedding_dimension(self) -> int | None:
         declared = await self._database.declared_dimension(self._agent)
         return None if declared is None else declared[0]

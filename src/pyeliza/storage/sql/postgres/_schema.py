@@ -21,7 +21,7 @@ MAX_DIMENSION = 16_000
 
 
 def check_dimension(dimension: int, model: str | None = None) -> None:
-    if not 1 <= dimension <= MAX_DIMENSION:
+    if isinstance(dimension, bool) or not isinstance(dimension, int) or not 1 <= dimension <= MAX_DIMENSION:
         raise InvalidInputError(
             f"embedding dimension {dimension}{f' (model {model})' if model else ''} is out of range "
             f"(1-{MAX_DIMENSION}; indexed sizes: {', '.join(str(d) for d in SUPPORTED_EMBEDDING_DIMENSIONS)})"
