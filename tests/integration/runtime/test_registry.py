@@ -83,7 +83,8 @@ async def test_handle_message_connects_and_delegates(database_url: str) -> None:
             replies.append(content)
 
         message = Memory(entity_id=USER, room_id=ROOM, content=Content(text="hi", source="api"))
-        assert await eliza.handle_message(agent_id, message, on_response) == "handled"
+        handle = await eliza.handle_message(agent_id, message, on_response)
+        assert await handle.processing == "handled"
         handed, _ = service.received[0]
         assert handed.id is not None and handed.agent_id == agent_id and handed.created_at
         assert [r.text for r in replies] == ["reply"]
@@ -123,7 +124,8 @@ async def test_offline_agent_answers_through_the_real_pipeline(database_url: str
             replies.append(content)
 
         message = Memory(entity_id=USER, room_id=ROOM, content=Content(text="I feel sad today", source="api"))
-        outcome = await eliza.handle_message(agent_id, message, on_response)
+        handle = await eliza.handle_message(agent_id, message, on_response)
+        outcome = await handle.processing
         assert outcome.did_respond
         assert len(replies) == 1 and replies[0].text
         runtime = eliza.get_agent(agent_id)
