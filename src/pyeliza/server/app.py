@@ -21,7 +21,7 @@ from .agent_server import AgentServer
 from .auth import token_from_headers, token_matches
 from .realtime import SocketProtocol
 from .responses import ApiError, error_body
-from .routes import agents, channels, jobs, media, messaging, plugins, sessions, system
+from .routes import agents, audio, channels, groups, jobs, media, messaging, plugins, sessions, system, titles
 from .routes.memory import memory_router
 
 logger = logging.getLogger("pyeliza.server")
@@ -129,6 +129,9 @@ def create_http_app(server: AgentServer) -> FastAPI:
         agents.router,
         sessions.router,
         jobs.router,
+        titles.router,
+        audio.router,
+        groups.router,
         messaging.router,
         channels.router,
         media.router,

@@ -8,7 +8,7 @@ from ...types import DEFAULT_SERVER_ID, CentralMessage, MessageServer, new_uuid,
 from ..deps import ServerDep, check_uuid
 from ..dispatch import UserMessage, accept, hand_to_agents
 from ..responses import ApiError, ok
-from ..schemas import AgentIdBody, CreateMessageServerBody, IngestBody, SubmitBody
+from ..schemas import AgentIdBody, CreateMessageServerBody, IngestBody, SubmitBody, UpdateActionBody
 from ..wire import broadcast_payload, message_json
 
 router = APIRouter(prefix="/api/messaging", tags=["messaging"])
@@ -47,6 +47,30 @@ async def submit(body: SubmitBody, server: ServerDep) -> Response:
 async def action(body: SubmitBody, server: ServerDep) -> Response:
     stored = await _store_submission(server, body, source_type="agent_action")
     return ok(message_json(stored), 201)
+
+
+@router.patch("/action/{message_id}")
+async def update_action(message_id: str, body: UpdateActionBody, server: ServerDep) -> Response:
+    """Replace fields of an action message and broadcast the new version to its channel."""
+    check_uuid(message_id, "messageId")
+    existing = await server.central.get_message_by_id(message_id)
+    if existing is None:
+        raise ApiError(404, "MESSAGE_NOT_FOUND", f"message {message_id} not found")
+    if body.author_id is not None and body.author_id != existing.author_id:
+        raise ApiError(403, "FORBIDDEN", f"message {message_id} belongs to another author")
+    changes: dict[str, object] = body.model_dump(
+        include={"content", "raw_message", "source_type", "metadata"}, exclude_none=True
+    )
+    if body.in_reply_to_message_id is not None:
+        changes["in_reply_to_root_message_id"] = body.in_reply_to_message_id
+    updated = await server.central.update_message(message_id, changes) if changes else existing
+    if updated is None:
+        raise ApiError(404, "MESSAGE_NOT_FOUND", f"message {message_id} not found")
+    server_id = body.server_message_id or DEFAULT_SERVER_ID
+    payload = broadcast_payload(updated, server_id=server_id)
+    payload["rawMessage"] = updated.raw_message or {}
+    await server.emit_to_channel("messageBroadcast", payload, updated.channel_id)
+    return ok(message_json(updated))
 
 
 @router.post("/ingest-external", status_code=202)
