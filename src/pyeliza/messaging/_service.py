@@ -326,6 +326,9 @@ class DefaultMessageService:
         return respond_from_model_answer(parsed)
 
     def _check_latest(self, run: MessageRun) -> None:
+        """Raise ResponseSuperseded when a newer message of the sender arrived (unless BOOTSTRAP_KEEP_RESP)."""
+        if bool_setting(self._runtime, "BOOTSTRAP_KEEP_RESP"):
+            return
         assert run.message.id is not None
         if not self._rooms.is_latest(run.room_id, run.message.entity_id, run.message.id):
             raise ResponseSuperseded(

@@ -145,3 +145,30 @@ async def test_one_room_handles_concurrent_arrivals_one_at_a_time(gated: tuple[A
     assert all(r.did_respond or r.reason == "superseded" for r in results)
     replies = [m for m in await conv.history() if m.entity_id == runtime.agent_id]
     assert len(replies) == 5  # one reply or superseded marker per message, never two
+
+
+async def test_keep_resp_answers_a_superseded_message_too(database_url: str | None) -> None:
+    model = GatedModel()
+    async with runtime_for_test(
+        CHARACTER,
+        plugins=[bootstrap_plugin],
+        database_url=database_url,
+        models={ModelType.TEXT_LARGE: ScriptedModel(model), ModelType.TEXT_SMALL: ScriptedModel([])},
+        settings={"PYELIZA_RECOVER_ON_START": "false", "BOOTSTRAP_KEEP_RESP": "true"},
+    ) as runtime:
+        conv = await Conversation.start(runtime, user_name="Kim")
+        service = runtime.message_service
+        assert isinstance(service, DefaultMessageService)
+        first = asyncio.create_task(conv.send("first"))
+        await model.first_call.wait()
+        second_message = conv.message("second")
+        second = asyncio.create_task(service.handle_message(second_message, conv.collect))
+        while True:  # wait until the second message is registered as the newest of the room
+            if service.latest_message_id(conv.room_id, conv.user_id) == second_message.id:
+                break
+            await asyncio.sleep(0.005)
+        model.release.set()
+
+        assert (await first).did_respond and (await second).did_respond
+        texts = [m.content.text for m in await conv.history() if m.entity_id == runtime.agent_id and m.content.text]
+        assert texts == ["Reply to first", "Reply to second"]

@@ -26,6 +26,7 @@ from ...types import (
     create_unique_uuid,
     now_ms,
 )
+from ._posts import on_post_generated
 from ._support import adapter_of
 
 if TYPE_CHECKING:
@@ -205,6 +206,7 @@ BOOTSTRAP_EVENTS: dict[str, Sequence[EventHandler]] = {
     EventType.ENTITY_LEFT: [on_entity_left],
     EventType.REACTION_RECEIVED: [on_reaction],
     EventType.CONTROL_MESSAGE: [on_control_message],
+    EventType.POST_GENERATED: [on_post_generated],
     EventType.MESSAGE_RECEIVED: [forward_to_message_service],
     EventType.VOICE_MESSAGE_RECEIVED: [forward_to_message_service],
 }
