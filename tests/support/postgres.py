@@ -65,28 +65,78 @@ def _prepare_data_dir(root: Path) -> Path:
     return data
 
 
-def _start(data: Path, durable: bool) -> int:
+def _start(data: Path, durable: bool, port: int | None = None) -> int:
+    """Start the server on ``port`` (a restart) or on a free port, retrying another one if it was taken meanwhile."""
     settings = () if durable else _FAST_SETTINGS
     options = " ".join(["-h 127.0.0.1", "-k ''", *(f"-c {setting}" for setting in settings)])
     last_error: subprocess.CalledProcessError | None = None
-    for _ in range(_START_ATTEMPTS):
-        port = _free_port()
+    for _ in range(1 if port is not None else _START_ATTEMPTS):
+        chosen = port if port is not None else _free_port()
         log = str(data / "server.log")
         try:
             _run_as_server_user(
-                [str(_BIN / "pg_ctl"), "-D", str(data), "-w", "-l", log, "-o", f"{options} -p {port}", "start"],
+                [str(_BIN / "pg_ctl"), "-D", str(data), "-w", "-l", log, "-o", f"{options} -p {chosen}", "start"],
                 timeout=60,
             )
-        except subprocess.CalledProcessError as exc:  # most likely the port was taken meanwhile: try another
+        except subprocess.CalledProcessError as exc:
             last_error = exc
             continue
-        return port
+        return chosen
     log = (data / "server.log").read_text(errors="replace") if (data / "server.log").exists() else ""
     raise RuntimeError(f"embedded PostgreSQL did not start: {last_error}\n{log}")
 
 
-def _stop(data: Path) -> None:
-    _run_as_server_user([str(_BIN / "pg_ctl"), "-D", str(data), "-w", "-m", "immediate", "stop"], timeout=60)
+def _stop(data: Path, mode: str = "immediate") -> None:
+    _run_as_server_user([str(_BIN / "pg_ctl"), "-D", str(data), "-w", "-m", mode, "stop"], timeout=60)
+
+
+class EmbeddedServer:
+    """A running embedded server that a test can stop and start again on the same port (an outage)."""
+
+    def __init__(self, data: Path, durable: bool) -> None:
+        self._data = data
+        self._durable = durable
+        self._port = _start(data, durable)
+        self.running = True
+        self.url = f"postgresql://postgres@127.0.0.1:{self._port}/postgres"
+
+    def stop(self, mode: str = "fast") -> None:
+        """``fast``: sessions are ended (their transactions rolled back), committed data is kept on disk."""
+        _stop(self._data, mode)
+        self.running = False
+
+    def start(self) -> None:
+        _start(self._data, self._durable, self._port)
+        self.running = True
+
+
+@contextmanager
+def embedded_server(*, durable: bool = False) -> Iterator[EmbeddedServer]:
+    """Like :func:`embedded_postgres`, but yields the server itself (``url``, ``stop()``, ``start()``)."""
+    root = Path(tempfile.mkdtemp(prefix="pyeliza-pg-"))
+    try:
+        server = EmbeddedServer(_prepare_data_dir(root), durable)
+        try:
+            subprocess.run(
+                [
+                    str(_BIN / "psql"),
+                    server.url,
+                    "-v",
+                    "ON_ERROR_STOP=1",
+                    "-qc",
+                    "CREATE EXTENSION IF NOT EXISTS vector",
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            yield server
+        finally:
+            if server.running:
+                server.stop("immediate")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @contextmanager
@@ -95,24 +145,8 @@ def embedded_postgres(*, durable: bool = False) -> Iterator[str]:
 
     ``durable=False`` (tests) turns off fsync and synchronous commit: the data is thrown away anyway.
     """
-    root = Path(tempfile.mkdtemp(prefix="pyeliza-pg-"))
-    try:
-        data = _prepare_data_dir(root)
-        port = _start(data, durable)
-        try:
-            url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
-            subprocess.run(
-                [str(_BIN / "psql"), url, "-v", "ON_ERROR_STOP=1", "-qc", "CREATE EXTENSION IF NOT EXISTS vector"],
-                check=True,
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
-            yield url
-        finally:
-            _stop(data)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    with embedded_server(durable=durable) as server:
+        yield server.url
 
 
 async def scratch_database(server_url: str) -> str:
