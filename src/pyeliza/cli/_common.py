@@ -5,16 +5,17 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Callable, Coroutine
+import os
+from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 
-from ..characters import default_character, load_character
+from ..characters import default_character, load_character, with_env_secrets
 from ..errors import PyElizaError
-from ..types import Character, ModelType
+from ..types import Character, ModelType, string_to_uuid
 
 if TYPE_CHECKING:
     from ..runtime import AgentRuntime
@@ -49,11 +50,11 @@ def configure_logging(level: str) -> None:
     )
 
 
-def load_characters(paths: list[Path] | None) -> list[Character]:
-    """The characters in ``paths``, or the default character when none are given."""
-    if not paths:
-        return [default_character()]
-    return [load_character(path) for path in paths]
+def load_characters(paths: list[Path] | None, env: Mapping[str, str] | None = None) -> list[Character]:
+    """The characters in ``paths`` (or the default character), with their environment-prefixed secrets merged."""
+    environment = os.environ if env is None else env
+    loaded = [load_character(path) for path in paths] if paths else [default_character()]
+    return [with_env_secrets(c.model_copy(update={"id": c.id or string_to_uuid(c.name)}), environment) for c in loaded]
 
 
 def model_routing(runtime: AgentRuntime) -> dict[str, str]:

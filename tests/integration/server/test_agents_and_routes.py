@@ -153,3 +153,23 @@ async def test_plugin_routes_are_served_per_agent_and_at_app_level(start_server:
         assert panels == [
             {"name": "Greeter", "path": f"/api/agents/{agent_id}/plugins/greeter/hello/:who?agentId={agent_id}"}
         ]
+
+
+async def test_character_secrets_come_from_the_environment_and_urls_are_refused(
+    start_server: StartServer, tmp_path: Path
+) -> None:
+    live = await start_server()
+    live.server.env["CHARACTER.SAGE.API_TOKEN"] = "from-env"
+    async with live.client() as client:
+        for url in ("https://example.com/sage.json", "file:///etc/passwd"):
+            refused = await client.post("/api/agents", json={"characterPath": url})
+            assert refused.status_code == 400
+            assert refused.json()["error"]["code"] == "CREATE_ERROR"
+            assert "must be a file path; URLs are not loaded" in refused.json()["error"]["message"]
+        agent_id = await create_and_start(client, tmp_path, "Sage")
+        runtime = live.server.get_runtime(agent_id)
+        assert runtime is not None
+        assert runtime.get_setting("API_TOKEN") == "from-env"
+        shown = (await client.get(f"/api/agents/{agent_id}")).json()["data"]
+        assert shown["secrets"] == {"API_TOKEN": "********"}
+        assert "from-env" not in (await client.get(f"/api/agents/{agent_id}")).text

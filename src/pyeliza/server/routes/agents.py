@@ -6,9 +6,10 @@ from typing import Any
 
 from fastapi import APIRouter, Header, Query, Response
 
-from ...characters import load_character
+from ...characters import is_url, load_character, with_env_secrets
 from ...errors import CharacterError, PyElizaError
 from ...types import Agent, Character, World, create_unique_uuid, now_ms, parse_character
+from ..agent_factory import agent_id_for
 from ..deps import ServerDep, check_uuid, running_agent
 from ..responses import ApiError, ok
 from ..schemas import CreateAgentBody, CreateWorldBody, UpdateWorldBody
@@ -17,8 +18,22 @@ from .runs import run_detail
 router = APIRouter(prefix="/api/agents", tags=["agents"])
 
 
+SECRET_MASK = "********"
+
+
+def redact_secrets(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` (a character or agent in JSON form) with secret values masked; the keys stay visible."""
+    out = dict(data)
+    if isinstance(out.get("secrets"), dict):
+        out["secrets"] = dict.fromkeys(out["secrets"], SECRET_MASK)
+    settings = out.get("settings")
+    if isinstance(settings, dict) and isinstance(settings.get("secrets"), dict):
+        out["settings"] = {**settings, "secrets": dict.fromkeys(settings["secrets"], SECRET_MASK)}
+    return out
+
+
 def _agent_json(agent: Agent, active: bool) -> dict[str, Any]:
-    data = agent.to_json_dict()
+    data = redact_secrets(agent.to_json_dict())
     data["status"] = "active" if active else "inactive"
     return data
 
@@ -66,8 +81,8 @@ def _character_from_body(body: CreateAgentBody) -> Character:
         fields = {k: v for k, v in fields.items() if k not in ("createdAt", "updatedAt", "created_at", "updated_at")}
         return parse_character(fields, "agent")
     if body.character_path is not None:
-        if body.character_path.startswith(("http://", "https://")):
-            raise CharacterError("characterPath: loading characters from URLs is not supported; send characterJson")
+        if is_url(body.character_path):
+            raise CharacterError("characterPath: must be a file path; URLs are not loaded (send characterJson)")
         return load_character(body.character_path)
     raise CharacterError("request body: one of characterJson, characterPath or agent is required")
 
@@ -75,11 +90,12 @@ def _character_from_body(body: CreateAgentBody) -> Character:
 @router.post("", status_code=201)
 async def create_agent(body: CreateAgentBody, server: ServerDep) -> Response:
     try:
-        character = _character_from_body(body)
+        loaded = _character_from_body(body)
     except CharacterError as exc:
         raise ApiError(400, "CREATE_ERROR", str(exc)) from exc
+    character = with_env_secrets(loaded.model_copy(update={"id": agent_id_for(loaded)}), server.env)
     agent_id = await server.save_agent(character)
-    return ok({"id": agent_id, "character": character.model_copy(update={"id": agent_id}).to_json_dict()}, 201)
+    return ok({"id": agent_id, "character": redact_secrets(character.to_json_dict())}, 201)
 
 
 @router.patch("/{agent_id}")
