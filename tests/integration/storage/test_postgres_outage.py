@@ -62,7 +62,7 @@ async def test_calls_fail_during_an_outage_and_the_pool_recovers(server: Embedde
         assert [agent.name for agent in await adapter.get_agents()] == ["Ada"]
         after = await _memory(adapter, entity, room, 3)
         found = await adapter.search_memories(MemorySearchParams(table_name="messages", embedding=_unit(3), count=5))
-        assert [m.id for m in found][0] == after
+        assert found[0].id == after
         assert {m.id for m in found} == {before, after}
         assert await adapter.count_memories(room) == 2
         await asyncio.gather(*(adapter.get_agent(adapter.agent_id) for _ in range(10)))
