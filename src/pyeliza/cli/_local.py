@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from ..characters import load_character
-from ..errors import PluginError
+from ..errors import PluginError, UsageError
 from ..plugins.loader import discover_plugins, load_plugin, validate_plugins
-from ..server.agent_factory import agent_id_for, build_runtime
-from ..types import Character
+from ..server.agent_factory import agent_id_for, build_runtime, plan_plugins
+from ..types import Character, ModelType, Plugin
 from ._common import console, database_url, load_characters
 
 
@@ -78,16 +80,63 @@ def _progress() -> Progress:
     )
 
 
-async def reembed(character_path: Path | None, data_dir: Path, url: str | None, table_name: str) -> int:
-    """Recompute every memory's embedding of one agent with its current embedding model."""
+@runtime_checkable
+class _ResettableEmbeddings(Protocol):
+    async def reset_embeddings(self, dimension: int, model: str | None = None) -> int: ...
+
+
+async def probe_embedding(character: Character, plugins: Sequence[Plugin]) -> tuple[int, str]:
+    """The vector size and provider of the embedding model ``plugins`` give ``character`` (no database needed).
+
+    ``EMBEDDING_DIMENSION`` (character setting or environment) wins over the probe, like at initialisation.
+    """
+    from ..runtime import AgentRuntime, resolve_plugins
+
+    probe = AgentRuntime(character, agent_id=agent_id_for(character))
+    for plugin in resolve_plugins(plugins):
+        if ModelType.TEXT_EMBEDDING in plugin.models:
+            await probe.register_plugin(plugin)
+    records = probe.models.get(ModelType.TEXT_EMBEDDING)
+    if not records:
+        raise UsageError(f"agent {character.name!r} has no TEXT_EMBEDDING model: add an embedding plugin first")
+    configured = probe.get_setting("EMBEDDING_DIMENSION")
+    if isinstance(configured, int | str) and str(configured).isdigit() and int(configured) > 0:
+        return int(configured), records[0].provider
+    vector = await probe.use_model(ModelType.TEXT_EMBEDDING, None)
+    if not isinstance(vector, list) or not vector:
+        raise UsageError(f"the TEXT_EMBEDDING model of {records[0].provider} gave no vector; set EMBEDDING_DIMENSION")
+    return len(vector), records[0].provider
+
+
+async def reembed(
+    character_path: Path | None,
+    data_dir: Path,
+    url: str | None,
+    table_name: str,
+    extra_plugins: Sequence[Plugin] = (),
+) -> int:
+    """Recompute every memory's embedding of one agent with its current embedding model.
+
+    When the model's vector size changed, the agent's stored vectors are dropped and the new size declared
+    (``reset_embeddings``) before the runtime starts, so initialisation does not refuse the new model.
+    """
     from ..storage import open_database
-    from ..types import ModelType
 
     character = load_characters([character_path] if character_path else None)[0]
     agent_id = agent_id_for(character)
+    environment = dict(os.environ)
     count = 0
     async with open_database(database_url(data_dir, url)) as database:
-        runtime = build_runtime(character, database.adapter(agent_id), dict(os.environ))
+        adapter = database.adapter(agent_id)
+        dimension, model = await probe_embedding(character, plan_plugins(character, environment, extra_plugins).plugins)
+        runtime = build_runtime(character, adapter, environment, extra_plugins)
+        await adapter.init()
+        previous = await adapter.get_embedding_dimension()
+        if previous is not None and previous != dimension:
+            if not isinstance(adapter, _ResettableEmbeddings):
+                raise UsageError(f"the {type(adapter).__name__} database cannot change an agent's embedding size")
+            dropped = await adapter.reset_embeddings(dimension, model)
+            console.print(f"embedding size {previous} -> {dimension} ({model}): dropped {dropped} old vectors")
         await runtime.initialize()
         try:
             memories = await runtime.get_memories(table_name)
