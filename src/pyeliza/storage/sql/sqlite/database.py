@@ -18,18 +18,18 @@ from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
-from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from ....errors import MigrationError, StorageError
 from ....types import now_ms
 from ...adapter import MigrationStatus, PluginSchema
-from ..migrations import MIGRATIONS_TABLE, bookkeeping_ddl, destructive_allowed, plan_migration
-from ..schema import CORE_PLUGIN, build_core_metadata
+from .core_fingerprint import core_is_current, record_fingerprint
 from .lockfile import DatabaseLock
 from .vector_index import RowKeys, VectorIndex
 from .worker import SqliteWorker
 
 if TYPE_CHECKING:
+    from sqlalchemy import Dialect
+
     from .adapter import SqliteAdapter
 
 T = TypeVar("T")
@@ -73,7 +73,7 @@ class SqliteDatabase:
         self._writer = SqliteWorker(self.path, "pyeliza-sqlite-writer", _setup_writer)
         self._reader = SqliteWorker(self.path, "pyeliza-sqlite-reader", _setup_reader)
         self._opened = False
-        self._dialect = sqlite_dialect.dialect()
+        self._dialect: Dialect | None = None
         self.indexes: dict[str, VectorIndex] = {}
         self.dimensions: dict[str, tuple[int, str | None] | None] = {}
 
@@ -89,7 +89,7 @@ class SqliteDatabase:
         await asyncio.to_thread(self._prepare_file)
         try:
             await self._writer.start()
-            await self.run_plugin_migrations([PluginSchema(CORE_PLUGIN, build_core_metadata())])
+            await self._migrate_core()
             await self._reader.start()
         except BaseException:
             await self._writer.stop()
@@ -151,7 +151,28 @@ class SqliteDatabase:
         return await self._writer.submit(job)
 
     # -- migrations --------------------------------------------------------------------------------------
+    async def _migrate_core(self) -> None:
+        """Migrate the core schema unless the file records the fingerprint of this code's core schema
+        (``core_fingerprint.py``): a restart on a migrated file then never imports SQLAlchemy."""
+        current, fingerprint = await self._writer.submit(core_is_current)
+        if current:
+            return
+        from ..schema import CORE_PLUGIN, build_core_metadata
+
+        await self.run_plugin_migrations([PluginSchema(CORE_PLUGIN, build_core_metadata())])
+        if fingerprint is not None:
+            await self._writer.submit(lambda conn: record_fingerprint(conn, fingerprint))
+
+    def _sqlite_dialect(self) -> Dialect:
+        if self._dialect is None:
+            from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+            self._dialect = sqlite_dialect.dialect()
+        return self._dialect
+
     async def run_plugin_migrations(self, schemas: Sequence[PluginSchema]) -> None:
+        from ..migrations import destructive_allowed
+
         allow = destructive_allowed()
         for schema in schemas:
 
@@ -161,7 +182,10 @@ class SqliteDatabase:
             await self._writer.submit(job)
 
     def _migrate(self, tx: WriteTx, schema: PluginSchema, allow: bool) -> None:
-        for statement in bookkeeping_ddl(self._dialect):
+        from ..migrations import MIGRATIONS_TABLE, bookkeeping_ddl, plan_migration
+
+        dialect = self._sqlite_dialect()
+        for statement in bookkeeping_ddl(dialect):
             tx.conn.execute(statement)
         row = tx.conn.execute(
             f"SELECT version, checksum, snapshot FROM {MIGRATIONS_TABLE} WHERE plugin = ? "
@@ -169,7 +193,7 @@ class SqliteDatabase:
             (schema.plugin_name,),
         ).fetchone()
         previous = (int(row[0]), str(row[1]), json.loads(row[2])) if row else None
-        plan = plan_migration(schema.plugin_name, schema.metadata, self._dialect, previous, allow_destructive=allow)
+        plan = plan_migration(schema.plugin_name, schema.metadata, dialect, previous, allow_destructive=allow)
         if plan is None:
             return
         for statement in plan.statements:
@@ -192,6 +216,8 @@ class SqliteDatabase:
             )
 
     async def get_migration_status(self) -> list[MigrationStatus]:
+        from ..migrations import MIGRATIONS_TABLE
+
         def job(conn: sqlite3.Connection) -> list[MigrationStatus]:
             rows = conn.execute(
                 f"SELECT plugin, MAX(version) AS version FROM {MIGRATIONS_TABLE} GROUP BY plugin ORDER BY plugin"
