@@ -296,7 +296,11 @@ class ElizaOS:
         )
         if on_response is None:
             task = asyncio.ensure_future(service.handle_message(message))
-            await asyncio.wait([task])
+            try:
+                await asyncio.wait([task])
+            except asyncio.CancelledError:
+                task.cancel()
+                raise
             return MessageHandle(message_id, message, task)
         respond = on_response
 
