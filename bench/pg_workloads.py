@@ -2,8 +2,9 @@
 
 Starts a throw-away embedded PostgreSQL 18 server (``tests/support/postgres.py``) with durable settings (fsync and
 synchronous commit on), in a fresh temporary directory. W2 writes N memories sequentially with the duplicate probe
-on; W3 searches those N memories (one room, count=10) in exact mode and in HNSW mode and measures recall@10 against
-numpy brute force over the same vectors; W6 puts 10,000 entities into one room of a fresh agent.
+on (then again, for another agent, with it off); W3 searches the first N memories (one room, count=10) in exact
+mode and in HNSW mode and measures recall@10 against numpy brute force over the same vectors; W6 puts 10,000
+entities into one room of a fresh agent.
 """
 
 from __future__ import annotations
@@ -27,7 +28,20 @@ ENTITIES = 10_000
 EF_SEARCH = 100
 
 
-async def _w2(adapter: PostgresAdapter, room: str, user: str, n: int) -> tuple[list[str], np.ndarray]:
+async def _agent_in_room(database: PostgresDatabase, name: str) -> tuple[PostgresAdapter, str, str]:
+    from pyeliza.types import Agent, Entity, Room, World, new_uuid
+
+    adapter = database.adapter(new_uuid())
+    await adapter.create_agent(Agent(id=adapter.agent_id, name=name, bio=""))
+    world = await adapter.create_world(World(id=new_uuid(), name=name))
+    [room] = await adapter.create_rooms([Room(id=new_uuid(), world_id=world, source="bench")])
+    user = new_uuid()
+    await adapter.create_entities([Entity(id=user, names=["user"])])
+    await adapter.add_participants_room([user], room)
+    return adapter, room, user
+
+
+async def _w2(adapter: PostgresAdapter, room: str, user: str, n: int, *, probe: bool) -> tuple[list[str], np.ndarray]:
     from pyeliza.types import Content, Memory
 
     ids: list[str] = []
@@ -39,7 +53,7 @@ async def _w2(adapter: PostgresAdapter, room: str, user: str, n: int) -> tuple[l
         t0 = time.perf_counter()
         embedding = stub_embedding(text)
         memory = Memory(entity_id=user, room_id=room, content=Content(text=text), embedding=embedding)
-        ids.append(await adapter.create_memory(memory, "messages"))
+        ids.append(await adapter.create_memory(memory, "messages", unique=None if probe else True))
         latencies.append((time.perf_counter() - t0) * 1000)
         vectors[i] = embedding
     seconds = time.perf_counter() - started
@@ -49,8 +63,8 @@ async def _w2(adapter: PostgresAdapter, room: str, user: str, n: int) -> tuple[l
             n,
             seconds,
             "postgres (embedded PostgreSQL 18 + pgvector 0.8, fsync on, synchronous_commit on, asyncpg pool), "
-            "adapter.create_memory with the 384-dim stub embedding computed in the loop; duplicate probe on "
-            "(unique unset), exact mode",
+            "adapter.create_memory with the 384-dim stub embedding computed in the loop; "
+            + ("duplicate probe on (unique unset), exact mode" if probe else "duplicate probe off (unique=True)"),
             p50_ms=round(percentile(latencies, 50), 3),
             p99_ms=round(percentile(latencies, 99), 3),
         )
@@ -126,19 +140,15 @@ async def _w6(database: PostgresDatabase) -> None:
 
 async def run(url: str, n: int) -> None:
     from pyeliza.storage.sql.postgres import PostgresDatabase
-    from pyeliza.types import Agent, Entity, Room, World, new_uuid
 
     async with PostgresDatabase(url) as database:
-        adapter = database.adapter(new_uuid())
-        await adapter.create_agent(Agent(id=adapter.agent_id, name="W2", bio=""))
-        world = await adapter.create_world(World(id=new_uuid(), name="w2"))
-        [room] = await adapter.create_rooms([Room(id=new_uuid(), world_id=world, source="bench")])
-        user = new_uuid()
-        await adapter.create_entities([Entity(id=user, names=["user"])])
-        await adapter.add_participants_room([user], room)
-        ids, vectors = await _w2(adapter, room, user, n)
+        adapter, room, user = await _agent_in_room(database, "W2")
+        ids, vectors = await _w2(adapter, room, user, n, probe=True)
         await _w3(database, adapter, room, ids, vectors, hnsw=False)
         await _w3(database, adapter, room, ids, vectors, hnsw=True)
+        database.exact_search = True
+        adapter, room, user = await _agent_in_room(database, "W2 without probe")
+        await _w2(adapter, room, user, n, probe=False)
         await _w6(database)
 
 

@@ -10,13 +10,14 @@ Parameters: ``$1`` id, ``$2`` table, ``$3`` agent, ``$4`` entity, ``$5`` room, `
 document id, ``$11`` created_at; with a vector ``$12`` the vector and ``$13`` its created_at; with the probe
 ``$14`` the largest cosine distance of a duplicate.
 The probe looks for a duplicate in the same table and room (like the SQLite backend and the reference): exactly
-(``EXISTS`` over the room's vectors, stopping at the first hit) or, in HNSW mode, through the index's nearest
-candidate (approximate, like every HNSW search).
+(``EXISTS`` over the agent's vectors of that size, stopping at the first hit; stored vectors are unit length, so
+one minus the inner product is the cosine distance and the cheaper ``<#>`` does) or, in HNSW mode, through the
+index's nearest candidate (approximate, like every HNSW search).
 """
 
 from __future__ import annotations
 
-from ._schema import distance_expression
+from ._schema import distance_expression, unit_distance_expression
 
 _COLUMNS = 'id, type, agent_id, entity_id, room_id, world_id, content, metadata, "unique", document_id, created_at'
 _SCOPE = "m.agent_id = $3 AND m.type = $2 AND m.room_id = $5"
@@ -24,10 +25,13 @@ _SCOPE = "m.agent_id = $3 AND m.type = $2 AND m.room_id = $5"
 
 def _probe(dimension: int, exact: bool) -> str:
     """A one-row CTE ``probe(found)``: is there a memory within distance ``$14`` in the same table and room?"""
-    distance = distance_expression(dimension, "e", "$12")
     source = f"embeddings e JOIN memories m ON m.id = e.memory_id WHERE e.dimension = {int(dimension)} AND {_SCOPE}"
     if exact:
-        return f"probe AS (SELECT EXISTS (SELECT 1 FROM {source} AND {distance} <= $14) AS found)"
+        return (
+            f"probe AS (SELECT EXISTS (SELECT 1 FROM {source} AND e.agent_id = $3 "
+            f"AND {unit_distance_expression('e', '$12')} <= $14) AS found)"
+        )
+    distance = distance_expression(dimension, "e", "$12")
     return (
         f"probe AS (SELECT COALESCE((SELECT nearest.distance <= $14 FROM (SELECT {distance} AS distance FROM {source} "
         f"ORDER BY {distance} LIMIT 1) nearest), false) AS found)"

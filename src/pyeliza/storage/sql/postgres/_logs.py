@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ....errors import InvalidInputError
-from ....types import AgentRunSummaryResult, Log, new_uuid, now_ms
+from ....types import AgentRunSummaryResult, Log, now_ms
+from ....types.ids import new_ordered_uuid
 from ..codec import check_id, check_optional_id, dump_json, log_from_row
 from ..run_summaries import COUNTED_LOG_TYPES, MODEL_LOG_PREFIX, RUN_EVENT, fold_run_summaries, run_event_window
 from ._base import StoreBase
@@ -17,7 +18,7 @@ class LogStore(StoreBase):
             "write log",
             "INSERT INTO logs (id, agent_id, entity_id, room_id, body, type, created_at) "
             "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            check_id(entry.id, "log.id") if entry.id else new_uuid(),
+            check_id(entry.id, "log.id") if entry.id else new_ordered_uuid(),
             self._agent,
             check_id(entry.entity_id, "log.entity_id"),
             check_optional_id(entry.room_id, "log.room_id"),

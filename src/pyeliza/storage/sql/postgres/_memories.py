@@ -146,14 +146,16 @@ class MemoryStore(AgentStore):
     async def search_memories(self, params: MemorySearchParams) -> list[Memory]:
         check_table_name(params.table_name)
         dimension = await self._dimension_for(params.embedding)
-        async with self._pool.transaction("search memories") as connection:
+        exact = self._database.exact_search
+        session = self._pool.connection if exact else self._pool.transaction
+        async with session("search memories") as connection:
             return await nearest(
                 connection,
                 agent_id=self._agent,
                 dimension=dimension,
                 params=params,
                 query=_normalised(params.embedding),
-                exact=self._database.exact_search,
+                exact=exact,
                 ef_search=self._database.ef_search,
             )
 

@@ -49,3 +49,12 @@ def distance_expression(dimension: int, alias: str, parameter: str) -> str:
     """Cosine distance between a stored vector and a query parameter, as the HNSW index for ``dimension`` spells it."""
     cast = _cast(dimension)
     return f"({alias}.vector::{cast} <=> {parameter}::{cast})"
+
+
+def unit_distance_expression(alias: str, parameter: str) -> str:
+    """Cosine distance for unit vectors (stored vectors and queries are normalised): 1 − inner product.
+
+    No index serves it; exact scans use it because ``<#>`` skips the norms and the casts of the cosine operator.
+    A zero vector gets distance 1 (similarity 0) instead of the cosine operator's NaN.
+    """
+    return f"(1 + ({alias}.vector <#> {parameter}::vector))"

@@ -3,8 +3,9 @@
 HNSW mode steers the planner (sequential scans and sorts penalised) to the dimension's partial HNSW index, with
 ``hnsw.iterative_scan = relaxed_order`` so a filter (table, room, world, entity) that rejects most neighbours
 still yields ``count`` rows; the relaxed order is re-sorted at the end. Exact mode computes the distance of every
-candidate row in a materialised CTE that no index can serve, so recall is 1.0. Both run in the caller's
-transaction (``SET LOCAL``).
+candidate row (one minus the inner product: vectors are stored unit length) in a materialised CTE that no index
+can serve, so recall is 1.0. HNSW mode needs a transaction from the caller (its settings are ``SET LOCAL``);
+exact mode is one statement.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 from ....types import Memory, MemorySearchParams
 from ..codec import check_optional_id, memory_from_row
 from ._config import MAX_EF_SEARCH
-from ._schema import distance_expression
+from ._schema import distance_expression, unit_distance_expression
 
 MEMORY_COLUMNS = (
     'm.id, m.type, m.created_at, m.content, m.entity_id, m.agent_id, m.room_id, m.world_id, m."unique", m.metadata'
@@ -52,8 +53,10 @@ async def nearest(
 ) -> list[Memory]:
     """The ``params.count`` memories nearest to ``query``, best first, with ``similarity`` = 1 − cosine distance."""
     args: list[Any] = [query]
-    distance = distance_expression(dimension, "e", "$1")
+    distance = unit_distance_expression("e", "$1") if exact else distance_expression(dimension, "e", "$1")
     clauses = _filters(agent_id, dimension, params, args)
+    if exact:
+        clauses.append("e.agent_id = $2")
     if params.match_threshold:
         args.append(1.0 - params.match_threshold)
         clauses.append(f"{distance} <= ${len(args)}")
