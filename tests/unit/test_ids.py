@@ -43,3 +43,12 @@ def test_create_unique_uuid_reference_vectors() -> None:
 def test_as_uuid_rejects_garbage() -> None:
     with pytest.raises(ValueError, match="invalid UUID"):
         as_uuid("not-a-uuid")
+
+
+def test_ordered_uuids_sort_in_creation_order() -> None:
+    from pyeliza.types.ids import new_ordered_uuid
+
+    ids = [new_ordered_uuid() for _ in range(2000)]
+    assert ids == sorted(ids)
+    assert all(as_uuid(value) == value for value in ids)
+    assert len(set(ids)) == len(ids)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import time
 import uuid
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -79,3 +81,17 @@ def create_unique_uuid(agent_id: str, base_id: str) -> str:
 def new_uuid() -> str:
     """A random (v4) UUID string."""
     return str(uuid.uuid4())
+
+
+def new_ordered_uuid() -> str:
+    """A time-ordered (v7) UUID string with sub-millisecond precision.
+
+    Rows that share a millisecond ``created_at`` still sort in insertion order by this id, which keeps
+    "newest first" listings deterministic on backends without an insertion-order row id.
+    """
+    millis, rest = divmod(time.time_ns(), 1_000_000)
+    fraction = rest * 4096 // 1_000_000
+    random_bits = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
+    value = (millis << 80) | (0x7 << 76) | (fraction << 64) | (0b10 << 62) | random_bits
+    h = f"{value:032x}"
+    return f"{h[0:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
