@@ -1,9 +1,9 @@
 """Server load: 100 Socket.IO clients in 20 channels, 10 messages each, over real WebSockets on 127.0.0.1.
 
-One agent (stub model: a fixed REPLY, stub embeddings) sits in every channel. The pipeline answers the
-newest message of a room (a newer message supersedes an older one still being handled, reference §6.2), so
-inside a channel the five clients take turns; the 20 channels run concurrently and every client receives
-every broadcast of its channel. Checked: each of the 1000 user messages gets exactly one reply, every client
+One agent (stub model: a fixed REPLY, stub embeddings) sits in every channel. The five clients of a channel
+send at the same time (each waits for the reply to its own message before sending its next one); the pipeline
+supersedes only a sender's own older message, so every message is answered. The 20 channels run concurrently
+and every client receives every broadcast of its channel. Checked: each of the 1000 user messages gets exactly one reply, every client
 receives each reply of its channel exactly once, and history holds exactly 2000 messages.
 
 Run: ``python -m bench.server_load`` (one JSON line per result, WORKLOAD.md format).
@@ -109,10 +109,13 @@ class Client:
         return (time.perf_counter() - started) * 1000
 
 
-async def _channel_conversation(clients: list[Client], latencies: list[float]) -> None:
+async def _client_conversation(client: Client, latencies: list[float]) -> None:
     for turn in range(MESSAGES_PER_CLIENT):
-        for client in clients:
-            latencies.append(await client.round_trip(f"message {turn} from {client.entity_id[:8]}"))
+        latencies.append(await client.round_trip(f"message {turn} from {client.entity_id[:8]}"))
+
+
+async def _channel_conversation(clients: list[Client], latencies: list[float]) -> None:
+    await asyncio.gather(*(_client_conversation(client, latencies) for client in clients))
 
 
 async def run(directory: Path) -> list[dict[str, Any]]:
@@ -152,7 +155,8 @@ async def run(directory: Path) -> list[dict[str, Any]]:
             await running.stop()
     total = len(latencies)
     notes = (
-        f"{CHANNELS} channels x {CLIENTS_PER_CHANNEL} socket clients x {MESSAGES_PER_CLIENT} messages, websocket, "
+        f"{CHANNELS} channels x {CLIENTS_PER_CHANNEL} concurrent socket clients x {MESSAGES_PER_CLIENT} messages, "
+        "websocket, "
         f"one agent, stub model, SQLite; every reply once: {'yes' if not problems else 'NO: ' + '; '.join(problems)}"
     )
     line = result(

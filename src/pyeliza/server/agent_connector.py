@@ -46,7 +46,7 @@ ChunkSink = Callable[[str, str, int], Awaitable[None]]
 
 
 REMEMBERED_REPLIES = 10_000
-"""How many published reply ids a connector keeps for de-duplication."""
+"""How many published reply ids (and ensured author/room connections) a connector remembers."""
 
 REPLY_PUBLISHED = "reply_published"
 """Bus event published after an agent reply is stored centrally: ``{message: CentralMessage, agent_id}``."""
@@ -87,6 +87,8 @@ class AgentConnector:
         self.broadcaster = broadcaster
         self._published: OrderedDict[str, None] = OrderedDict()
         self._channels: dict[str, tuple[str, str]] = {}
+        self._channel_types: dict[str, ChannelType] = {}
+        self._connected: OrderedDict[tuple[str, str, str], None] = OrderedDict()
         self._central_ids: dict[str, str] = {}
         runtime.register_event(EventType.MESSAGE_SENT, self.on_message_sent)
 
@@ -117,6 +119,7 @@ class AgentConnector:
     async def on_channel_cleared(self, payload: dict[str, Any]) -> None:
         """Bus handler for ``channel_cleared``: drop this agent's messages of the channel's room."""
         channel_id = str(payload.get("channelId") or "")
+        self.forget_connections()
         if channel_id:
             await self.runtime.delete_all_memories(create_unique_uuid(self.agent_id, channel_id), "messages")
 
@@ -207,6 +210,22 @@ class AgentConnector:
         source_id = incoming.metadata.source_id if incoming is not None and incoming.metadata else None
         return source_id if validate_uuid(source_id) else None
 
+    def forget_connections(self) -> None:
+        """Drop the cached channel types and ensured connections (after channels or rooms were deleted)."""
+        self._channel_types.clear()
+        self._connected.clear()
+
+    async def _channel_type(self, channel_id: str) -> ChannelType:
+        """The channel's type (it never changes once created, so it is looked up once per channel)."""
+        known = self._channel_types.get(channel_id)
+        if known is not None:
+            return known
+        channel = await self.central.get_channel_details(channel_id)
+        if channel is None:
+            return ChannelType.GROUP
+        self._channel_types[channel_id] = channel.type
+        return channel.type
+
     async def _to_memory(self, payload: dict[str, Any]) -> Memory:
         agent_id = self.agent_id
         central_id = str(payload["id"])
@@ -214,25 +233,29 @@ class AgentConnector:
         server_id = str(payload["message_server_id"])
         author_id = str(payload["author_id"])
         metadata: dict[str, Any] = dict(payload.get("metadata") or {})
-        channel = await self.central.get_channel_details(channel_id)
-        channel_type = channel.type if channel is not None else ChannelType.GROUP
+        channel_type = await self._channel_type(channel_id)
         world_id = create_unique_uuid(agent_id, server_id)
         room_id = create_unique_uuid(agent_id, channel_id)
         self._channels[room_id] = (channel_id, server_id)
         display_name = payload.get("author_display_name") or f"User-{author_id[:8]}"
         source = str(payload.get("source_type") or "central-bus")
-        await self.runtime.ensure_connection(
-            author_id,
-            room_id,
-            world_id=world_id,
-            world_name=str(metadata.get("serverName") or f"Server {server_id[:8]}"),
-            user_name=display_name,
-            name=display_name,
-            source=source,
-            type=channel_type,
-            channel_id=channel_id,
-            message_server_id=server_id,
-        )
+        connection = (author_id, room_id, display_name)
+        if connection not in self._connected:
+            await self.runtime.ensure_connection(
+                author_id,
+                room_id,
+                world_id=world_id,
+                world_name=str(metadata.get("serverName") or f"Server {server_id[:8]}"),
+                user_name=display_name,
+                name=display_name,
+                source=source,
+                type=channel_type,
+                channel_id=channel_id,
+                message_server_id=server_id,
+            )
+            self._connected[connection] = None
+            if len(self._connected) > REMEMBERED_REPLIES:
+                self._connected.popitem(last=False)
         in_reply_to = payload.get("in_reply_to_message_id")
         raw_message = dict(payload.get("raw_message") or {})
         raw_message.update({"senderName": display_name, "senderId": author_id})
@@ -263,8 +286,7 @@ class AgentConnector:
 
     async def _publish_reply(self, reply: Memory, channel_id: str, server_id: str, in_reply_to: str | None) -> None:
         content = reply.content
-        channel = await self.central.get_channel_details(channel_id)
-        channel_type = str(channel.type) if channel is not None else str(ChannelType.GROUP)
+        channel_type = str(await self._channel_type(channel_id))
         now = now_ms()
         metadata: dict[str, Any] = {
             "agent_id": self.agent_id,

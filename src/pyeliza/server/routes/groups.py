@@ -65,6 +65,8 @@ async def delete_group(server_id: str, server: ServerDep) -> Response:
     check_uuid(server_id, "messageServerId")
     for agent_id in await _agent_ids(server):
         await server.database.adapter(agent_id).delete_rooms_by_world_id(server_id)
+    for connector in list(server.connectors.values()):
+        connector.forget_connections()
     return Response(status_code=204)
 
 
