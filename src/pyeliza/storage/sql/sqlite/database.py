@@ -1,8 +1,9 @@
 """The SQLite database shared by many agents: one writer thread, one reader thread, vector indexes.
 
-Writes run in ``BEGIN IMMEDIATE`` transactions on the writer thread; work that must follow a commit (vector
-index updates) is queued on the transaction and runs only once the commit succeeded. The vector indexes are
-mutated only by the writer thread, so an index load can never interleave with a write.
+Writes run in ``BEGIN IMMEDIATE`` transactions on the writer thread (writes queued together share one commit,
+``transactions.py``); work that must follow a commit (vector index updates) is queued on the transaction and
+runs only once the commit succeeded. The vector indexes are mutated only by the writer thread, so an index load
+can never interleave with a write.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import logging
 import os
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
@@ -24,6 +24,8 @@ from ....types import now_ms
 from ...adapter import MigrationStatus, PluginSchema
 from .core_fingerprint import core_is_current, record_fingerprint
 from .lockfile import DatabaseLock
+from .transactions import Outcome, WriteTx, run_group
+from .transactions import run_transaction as _transaction
 from .vector_index import RowKeys, VectorIndex
 from .worker import SqliteWorker
 
@@ -36,14 +38,6 @@ T = TypeVar("T")
 logger = logging.getLogger("pyeliza.storage.sqlite")
 BUSY_TIMEOUT_MS = 5000
 LOAD_CHUNK_ROWS = 4096
-
-
-@dataclass
-class WriteTx:
-    """The open write transaction handed to write jobs."""
-
-    conn: sqlite3.Connection
-    after_commit: list[Callable[[], None]] = field(default_factory=list)
 
 
 def _setup_writer(conn: sqlite3.Connection) -> None:
@@ -70,7 +64,7 @@ class SqliteDatabase:
         self.path = os.path.abspath(path)
         self.url = f"sqlite:///{self.path}"
         self._lock = DatabaseLock(self.path)
-        self._writer = SqliteWorker(self.path, "pyeliza-sqlite-writer", _setup_writer)
+        self._writer = SqliteWorker(self.path, "pyeliza-sqlite-writer", _setup_writer, self._run_write_group)
         self._reader = SqliteWorker(self.path, "pyeliza-sqlite-reader", _setup_reader)
         self._opened = False
         self._dialect: Dialect | None = None
@@ -142,8 +136,14 @@ class SqliteDatabase:
         return await self._reader.submit(job)
 
     async def write(self, job: Callable[[WriteTx], T], *, begin: str = "BEGIN IMMEDIATE") -> T:
+        """Run ``job`` in a write transaction; writes queued at the same moment share one commit (one fsync)."""
         self._check_open()
+        if begin == "BEGIN IMMEDIATE":
+            return await self._writer.submit(job, grouped=True)
         return await self._writer.submit(lambda conn: _transaction(conn, job, begin, self.path))
+
+    def _run_write_group(self, conn: sqlite3.Connection, jobs: Sequence[Callable[[WriteTx], object]]) -> list[Outcome]:
+        return run_group(conn, jobs, self.path, self.drop_indexes)
 
     async def on_writer(self, job: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``job`` on the writer thread outside a transaction (index loads)."""
@@ -283,23 +283,6 @@ class SqliteDatabase:
     def remove_vectors(self, memory_ids: Sequence[str]) -> None:
         for index in list(self.indexes.values()):
             index.remove(list(memory_ids))
-
-
-def _transaction(conn: sqlite3.Connection, job: Callable[[WriteTx], T], begin: str, path: str | None = None) -> T:
-    if path is not None and not os.path.exists(path):
-        raise StorageError(f"SQLite database {path} vanished (the file was deleted while open); nothing was written")
-    tx = WriteTx(conn)
-    conn.execute(begin)
-    try:
-        result = job(tx)
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-    for hook in tx.after_commit:
-        hook()
-    return result
 
 
 __all__ = ["SqliteDatabase", "WriteTx"]
