@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,11 +32,35 @@ class StateMixin(ConnectionsMixin):
         selected.sort(key=lambda p: p.position)
         return selected
 
-    async def _run_provider(self, provider: Provider, message: Memory, cached: State, limit_s: float) -> ProviderResult:
-        started = time.perf_counter()
+    async def _run_providers(
+        self, providers: Sequence[Provider], message: Memory, cached: State, limit_s: float
+    ) -> list[ProviderResult]:
+        """Run every provider as one task with a shared deadline; a failing or late provider gives an empty result.
+
+        One task per provider and a single ``asyncio.wait`` (rather than a ``wait_for`` wrapper task per
+        provider) halves the tasks a composition creates; all providers start together, so a shared deadline is
+        the same limit for each.
+        """
+        if not providers:
+            return []
+        runtime = self.as_runtime
+        tasks = [asyncio.ensure_future(p.get(runtime, message, cached)) for p in providers]
         try:
-            result = await asyncio.wait_for(provider.get(self.as_runtime, message, cached), limit_s)
-        except TimeoutError:
+            _, late = await asyncio.wait(tasks, timeout=limit_s)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            raise
+        for task in late:
+            task.cancel()
+        if late:
+            await asyncio.wait(late)  # like wait_for: the late providers have stopped when composition returns
+        return [self._provider_result(p, task, task in late, limit_s) for p, task in zip(providers, tasks, strict=True)]
+
+    def _provider_result(
+        self, provider: Provider, task: asyncio.Future[Any], late: bool, limit_s: float
+    ) -> ProviderResult:
+        if late or task.cancelled():
             logger.error(
                 "agent %s: provider %s did not answer within %.0f ms; composing state without it",
                 self.character.name,
@@ -45,17 +68,16 @@ class StateMixin(ConnectionsMixin):
                 limit_s * 1000,
             )
             return ProviderResult()
-        except Exception:
-            logger.exception(
-                "agent %s: provider %s failed; composing state without it", self.character.name, provider.name
+        error = task.exception()
+        if error is not None:
+            logger.error(
+                "agent %s: provider %s failed; composing state without it",
+                self.character.name,
+                provider.name,
+                exc_info=error,
             )
             return ProviderResult()
-        logger.debug(
-            "agent %s: provider %s took %.1f ms",
-            self.character.name,
-            provider.name,
-            (time.perf_counter() - started) * 1000,
-        )
+        result = task.result()
         if isinstance(result, ProviderResult):
             return result
         if isinstance(result, dict):
@@ -83,7 +105,7 @@ class StateMixin(ConnectionsMixin):
         base = cached or _empty_state()
         providers = self._select_providers(include_list, only_include)
         timeout = self._provider_timeout_s()
-        results = await asyncio.gather(*(self._run_provider(p, message, base, timeout) for p in providers))
+        results = await self._run_providers(providers, message, base, timeout)
 
         results_by_name: dict[str, Any] = dict(base.data.get("providers") or {})
         texts: list[str] = []
