@@ -3,8 +3,9 @@
 One agent (stub model: a fixed REPLY, stub embeddings) sits in every channel. The five clients of a channel
 send at the same time (each waits for the reply to its own message before sending its next one); the pipeline
 supersedes only a sender's own older message, so every message is answered. The 20 channels run concurrently
-and every client receives every broadcast of its channel. Checked: each of the 1000 user messages gets exactly one reply, every client
-receives each reply of its channel exactly once, and history holds exactly 2000 messages.
+and every client receives every broadcast of its channel. Checked: each of the 1000 user messages gets exactly
+one reply, every client receives each reply of its channel exactly once, and history holds exactly 2000
+messages.
 
 Run: ``python -m bench.server_load`` (one JSON line per result, WORKLOAD.md format).
 """
