@@ -408,3 +408,46 @@ RELATIONSHIP_MATCH, AMBIGUOUS (several candidates) or UNKNOWN.
 </output>
 
 {RESPONSE_ONLY_FOOTER}"""
+
+
+def _settings_reply_template(task: str, guidance: str) -> str:
+    return f"""<task>{task}</task>
+
+{{{{recentMessages}}}}
+
+<saved_settings>
+{{{{updatedSettings}}}}
+</saved_settings>
+
+<settings_still_needed>
+{{{{missingSettings}}}}
+</settings_still_needed>
+
+<instructions>
+Write the message {{{{agentName}}}} sends to the server owner, in the voice of {{{{agentName}}}}.
+{guidance}
+Never repeat a value shown as hidden; keep it to two or three sentences.
+</instructions>
+
+<output>
+<response>
+  <text>the message</text>
+</response>
+</output>
+
+{RESPONSE_ONLY_FOOTER}"""
+
+
+SETTINGS_UPDATED_TEMPLATE = _settings_reply_template(
+    "Confirm the settings {{agentName}} just saved during onboarding.",
+    "Say which settings were saved, then ask for the next setting still needed: {{nextSetting}}.",
+)
+SETTINGS_COMPLETE_TEMPLATE = _settings_reply_template(
+    "Tell the owner that onboarding is complete.",
+    "Say which settings were saved and that every required setting is now configured; thank the owner.",
+)
+SETTINGS_FAILED_TEMPLATE = _settings_reply_template(
+    "Explain that {{agentName}} could not find a setting value in the latest message.",
+    "Say that nothing was saved, and ask the owner to state a value for one of the settings still needed, "
+    "for example {{nextSetting}}.",
+)

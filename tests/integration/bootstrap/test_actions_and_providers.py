@@ -115,37 +115,6 @@ async def test_embedding_service_embeds_incoming_messages_in_the_background(agen
     assert [log.body["status"] for log in logs] == ["completed"]
 
 
-async def test_update_settings_saves_values_the_owner_gives_in_a_dm(agent: Agent) -> None:
-    runtime = agent.runtime
-    conv = await Conversation.start(runtime, user_name="Owner")
-    world = await runtime.get_world(conv.world_id)
-    assert world is not None
-    settings = {
-        "SERVER_NAME": {"name": "Server name", "description": "What to call the server", "required": True},
-        "GREETING": {"name": "Greeting", "description": "How to greet newcomers", "required": True},
-    }
-    await runtime.update_world(
-        World(
-            id=world.id,
-            name=world.name,
-            agent_id=runtime.agent_id,
-            metadata={"ownership": {"ownerId": conv.user_id}, "settings": settings},
-        )
-    )
-    state = await runtime.compose_state(conv.message("hi"), ["SETTINGS"], only_include=True)
-    assert "PRIORITY TASK: Onboarding" in state.text and "SERVER_NAME" in state.text
-    agent.large.add(
-        xml_reply("", actions=["UPDATE_SETTINGS"]),
-        xml_response(settings={"setting": [{"key": "SERVER_NAME", "value": "Moon Base"}]}),
-    )
-
-    reply = await conv.say("call the server Moon Base")
-
-    assert reply == "Saved SERVER_NAME. Next I need GREETING."
-    world = await runtime.get_world(conv.world_id)
-    assert world is not None and (world.metadata or {})["settings"]["SERVER_NAME"]["value"] == "Moon Base"
-
-
 async def test_a_hanging_embedding_model_never_delays_the_reply(agent: Agent) -> None:
     runtime = agent.runtime
     release = asyncio.Event()
