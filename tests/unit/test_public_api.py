@@ -25,6 +25,7 @@ EXPECTED_TOP_LEVEL = {
     "ProviderResult",
     "Room",
     "Route",
+    "RegistryListener",
     "RunContext",
     "Semaphore",
     "Service",
@@ -39,9 +40,13 @@ EXPECTED_TOP_LEVEL = {
 }
 
 EXPECTED_RUNTIME = {
+    "ENV_SECRET_ALLOW_LIST",
+    "REGISTRY_EVENTS",
     "AgentConfig",
     "AgentRuntime",
     "ElizaOS",
+    "MessageHandle",
+    "MessageOutcome",
     "MessageService",
     "ModelRecord",
     "RunContext",
