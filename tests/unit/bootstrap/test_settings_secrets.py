@@ -36,7 +36,7 @@ def test_encrypting_twice_keeps_the_stored_value() -> None:
 
 
 def test_reading_decrypts_secrets_and_leaves_plain_and_non_secret_values() -> None:
-    stored = {
+    stored: dict[str, dict[str, Any]] = {
         "TOKEN": {"secret": True, "value": encrypt_string_value("tok-2")},
         "LEGACY": {"secret": True, "value": "written before encryption"},
         "LOOKS_ENCRYPTED": {"value": encrypt_string_value("not a secret setting")},

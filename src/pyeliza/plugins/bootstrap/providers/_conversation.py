@@ -1,4 +1,9 @@
-"""RECENT_MESSAGES: the conversation so far, the received message and a focus paragraph — §7.4.2."""
+"""RECENT_MESSAGES: the conversation so far, the received message and a focus paragraph — §7.4.2.
+
+Its ``recent*Interactions`` values hold up to 20 recent messages from the *other* rooms the sender shares with
+the agent (none, and no query, when the agent itself is the sender); they are values only, never part of the
+provider text, so a DM does not leak into a group prompt unless a template asks for them.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ....prompts import add_header, format_messages, format_posts
 from ....types import ChannelType, Entity, Memory, Provider, ProviderResult, State
-from .._support import adapter_of, room_by_id, room_entities, sender_name, without_embeddings
+from .._support import adapter_of, room_by_id, room_entities, sender_name, shared, without_embeddings
 
 if TYPE_CHECKING:
     from ....runtime import AgentRuntime
@@ -16,6 +21,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("pyeliza.plugins.bootstrap")
 
 _POST_ROOMS = frozenset({ChannelType.FEED.value, ChannelType.THREAD.value})
+INTERACTIONS_LIMIT = 20
 
 
 def is_action_result(memory: Memory) -> bool:
@@ -44,12 +50,40 @@ def _action_results_text(results: list[Memory]) -> str:
     return add_header("# Recent Action Executions", "\n\n".join(blocks)) if blocks else ""
 
 
+async def recent_interactions(runtime: AgentRuntime, message: Memory) -> list[Memory]:
+    """Up to 20 messages (newest first) from the other rooms both the sender and the agent take part in."""
+    if message.entity_id == runtime.agent_id:
+        return []
+    adapter = adapter_of(runtime)
+    agent_id = runtime.agent_id
+    agent_rooms, sender_rooms = await asyncio.gather(
+        shared(runtime, ("rooms-of", agent_id), lambda: adapter.get_rooms_for_participant(agent_id)),
+        adapter.get_rooms_for_participant(message.entity_id),
+    )
+    joined = set(agent_rooms)
+    rooms = [room_id for room_id in sender_rooms if room_id in joined and room_id != message.room_id]
+    if not rooms:
+        return []
+    memories = await adapter.get_memories_by_room_ids("messages", rooms, INTERACTIONS_LIMIT)
+    return [m for m in without_embeddings(memories) if not is_action_result(m)]
+
+
+async def _with_senders_of(runtime: AgentRuntime, memories: list[Memory], known: list[Entity]) -> list[Entity]:
+    """``known`` plus the entities of senders in ``memories`` that are not in it yet (one query, only if needed)."""
+    known_ids = {e.id for e in known}
+    missing = [entity_id for entity_id in dict.fromkeys(m.entity_id for m in memories) if entity_id not in known_ids]
+    if not missing:
+        return known
+    return [*known, *await adapter_of(runtime).get_entities_by_ids(missing)]
+
+
 async def _get(runtime: AgentRuntime, message: Memory, state: State) -> ProviderResult:
     adapter = adapter_of(runtime)
-    entities, room, recent = await asyncio.gather(
+    entities, room, recent, elsewhere = await asyncio.gather(
         room_entities(runtime, message.room_id),
         room_by_id(runtime, message.room_id),
         adapter.get_memories_by_room_ids("messages", [message.room_id], runtime.get_conversation_length()),
+        recent_interactions(runtime, message),
     )
     recent = without_embeddings(recent)
     dialogue = [m for m in recent if not is_action_result(m)]
@@ -62,9 +96,12 @@ async def _get(runtime: AgentRuntime, message: Memory, state: State) -> Provider
         known.append(Entity(id=runtime.agent_id, names=[runtime.character.name]))
     messages_text = format_messages(dialogue, known)
     posts_text = format_posts(dialogue, known, conversation_header=False) if post_format else ""
-    interactions = "\n".join(
-        f"{names.get(m.entity_id, 'unknown')}: {m.content.text}" for m in reversed(dialogue) if m.content.text
+    everyone = await _with_senders_of(runtime, elsewhere, known)
+    all_names = {e.id: e.names[0] for e in everyone if e.id and e.names}
+    message_interactions = "\n".join(
+        f"{all_names.get(m.entity_id, 'unknown')}: {m.content.text}" for m in reversed(elsewhere) if m.content.text
     )
+    post_interactions = format_posts(elsewhere, everyone, conversation_header=False) if elsewhere else ""
     sender = sender_name(message, names)
     received = f"{sender}: {message.content.text}" if message.content.text else ""
     values = {
@@ -72,12 +109,16 @@ async def _get(runtime: AgentRuntime, message: Memory, state: State) -> Provider
         "recentPosts": add_header("# Posts in Thread", posts_text),
         "recentActionResults": _action_results_text(action_results),
         "recentMessage": format_messages(dialogue[:1], known) if dialogue else "",
-        "recentMessageInteractions": interactions,
-        "recentPostInteractions": interactions if post_format else "",
-        "recentInteractions": interactions,
+        "recentMessageInteractions": message_interactions,
+        "recentPostInteractions": post_interactions,
+        "recentInteractions": post_interactions if post_format else message_interactions,
     }
     if not dialogue and not message.content.text:
-        return ProviderResult(text="No recent messages available", values=values, data={"recentMessages": []})
+        return ProviderResult(
+            text="No recent messages available",
+            values=values,
+            data={"recentMessages": [], "recentInteractions": elsewhere},
+        )
     parts = [
         values["recentPosts"] if post_format else values["recentMessages"],
         values["recentActionResults"],
@@ -93,7 +134,7 @@ async def _get(runtime: AgentRuntime, message: Memory, state: State) -> Provider
     return ProviderResult(
         text="\n".join(part for part in parts if part),
         values=values,
-        data={"recentMessages": dialogue, "actionResults": action_results},
+        data={"recentMessages": dialogue, "actionResults": action_results, "recentInteractions": elsewhere},
     )
 
 
