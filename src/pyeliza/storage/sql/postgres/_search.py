@@ -24,6 +24,13 @@ MEMORY_COLUMNS = (
     'm.id, m.type, m.created_at, m.content, m.entity_id, m.agent_id, m.room_id, m.world_id, m."unique", m.metadata'
 )
 
+_HNSW_SETTINGS = (
+    "SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = {ef_search}; "
+    "SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off; SET LOCAL enable_material = off; "
+    "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off"
+)
+"""One round trip. Off: every plan shape but the index scan joined row by row to ``memories`` by primary key."""
+
 
 def _filters(agent_id: str, dimension: int, params: MemorySearchParams, args: list[Any]) -> list[str]:
     args.extend([agent_id, params.table_name])
@@ -55,8 +62,7 @@ async def nearest(
     args: list[Any] = [query]
     distance = unit_distance_expression("e", "$1") if exact else distance_expression(dimension, "e", "$1")
     clauses = _filters(agent_id, dimension, params, args)
-    if exact:
-        clauses.append("e.agent_id = $2")
+    clauses.append("e.agent_id = $2")
     if params.match_threshold:
         args.append(1.0 - params.match_threshold)
         clauses.append(f"{distance} <= ${len(args)}")
@@ -73,10 +79,7 @@ async def nearest(
             "ORDER BY best.distance, m.id"
         )
     else:
-        await connection.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-        await connection.execute("SET LOCAL enable_seqscan = off")
-        await connection.execute("SET LOCAL enable_sort = off")
-        await connection.execute(f"SET LOCAL hnsw.ef_search = {min(MAX_EF_SEARCH, max(ef_search, params.count))}")
+        await connection.execute(_HNSW_SETTINGS.format(ef_search=min(MAX_EF_SEARCH, max(ef_search, params.count))))
         sql = (
             f"WITH relaxed AS MATERIALIZED (SELECT {MEMORY_COLUMNS}, e.vector AS embedding, {distance} AS distance "
             f"FROM {source} WHERE {where} ORDER BY {distance} LIMIT {limit}) "
