@@ -166,6 +166,23 @@ def room_from_row(row: Row) -> Room:
     )
 
 
+_EMPTY_JSON = frozenset({"", "{}", "null"})
+
+
+def _metadata_from(value: Any) -> MemoryMetadata | None:
+    """Memory metadata from its column; JSON text is parsed by pydantic directly (no ``json.loads`` pass)."""
+    if isinstance(value, str | bytes):
+        text = value.decode() if isinstance(value, bytes) else value
+        return None if text.strip() in _EMPTY_JSON else MemoryMetadata.model_validate_json(text)
+    return MemoryMetadata.model_validate(value) if value else None
+
+
+def _content_from(value: Any) -> Content:
+    if isinstance(value, str | bytes):
+        return Content.model_validate_json(value)
+    return Content.model_validate(value)
+
+
 def memory_from_row(row: Row, embedding: list[float] | None = None, similarity: float | None = None) -> Memory:
     """A memory from one of our own rows, built without re-validating what the write already checked.
 
@@ -174,19 +191,18 @@ def memory_from_row(row: Row, embedding: list[float] | None = None, similarity: 
     the cost of reading a conversation). Content and metadata are open JSON objects with nested models, so they
     still go through validation. The fields set are the same as ``Memory.model_validate`` of all fields gives.
     """
-    metadata = load_json(row["metadata"])
     return Memory.model_construct(
         id=str(row["id"]),
         entity_id=str(row["entity_id"]),
         agent_id=str(row["agent_id"]),
         room_id=str(row["room_id"]),
         world_id=_opt_str(row["world_id"]),
-        content=Content.model_validate(load_json(row["content"])),
+        content=_content_from(row["content"]),
         embedding=embedding,
         created_at=int(row["created_at"]),
         unique=bool(row["unique"]),
         similarity=similarity,
-        metadata=MemoryMetadata.model_validate(metadata) if metadata else None,
+        metadata=_metadata_from(row["metadata"]),
     )
 
 
