@@ -35,7 +35,11 @@ MESSAGE_HANDLER_TEMPLATE = f"""<task>Write the next reply of {{{{agentName}}}} a
 <providers>
 {{{{providers}}}}
 </providers>
-
+{{{{#if actionsWithParams}}}}
+<actions_and_parameters>
+{{{{actionsWithParams}}}}
+</actions_and_parameters>
+{{{{/if}}}}
 <instructions>
 Plan the reply of {{{{agentName}}}} to the latest message, in the voice described above.
 
@@ -43,6 +47,12 @@ Actions:
 - Actions run in the order you list them. Put REPLY first when {{{{agentName}}}} should say something.
 - IGNORE means no reply at all and must be the only action.
 - Use only actions from the available actions.
+
+Parameters (optional):
+- Some actions list **Parameters**. When you choose one of them, add a <params> element to the response with
+  one child element named after that action, holding one element per parameter (the parameter name as the tag,
+  its value as the text). Always give the parameters marked required.
+- Leave <params> out when none of the chosen actions takes parameters.
 
 Providers (extra context fetched before the actions run; leave empty when none is needed):
 - ATTACHMENTS when the message mentions images, files or links, or "(Attachments:" appears above.
@@ -61,6 +71,19 @@ Text:
   <text>the reply</text>
 </response>
 </output>
+
+The same response with parameters for a chosen action ACTION_NAME (use the real action and parameter names):
+<response>
+  <thought>what {{{{agentName}}}} is thinking and why these actions</thought>
+  <actions>REPLY,ACTION_NAME</actions>
+  <providers></providers>
+  <params>
+    <ACTION_NAME>
+      <parameterName>value</parameterName>
+    </ACTION_NAME>
+  </params>
+  <text>the reply</text>
+</response>
 
 {RESPONSE_ONLY_FOOTER}"""
 
