@@ -105,7 +105,7 @@ class RuntimeCore:
         self._initialized = False
         self._adapter_opened = False
         self._skip_migrations = False
-        self._config_problems: list[str] = []
+        self._config_problems: dict[str, str] = {}
         self._model_counter = 0
         self._service_queue: list[type[Service]] = []
         self._service_status: dict[str, ServiceStatus] = {}

@@ -36,7 +36,6 @@ class LifecycleMixin(PluginsMixin):
             return
         step = "registering plugins"
         self._skip_migrations = skip_migrations
-        self._config_problems = []
         try:
             for plugin in resolve_plugins(self._character_plugins):
                 await self.register_plugin(plugin)

@@ -111,13 +111,14 @@ class PluginsMixin(ServicesMixin):
                     problem = f"plugin {plugin.name!r} refused its configuration: {exc}"
                     if self._initialized:
                         raise ConfigurationError(problem) from exc
-                    self._config_problems.append(problem)
+                    self._config_problems[plugin.name] = problem
                 logger.warning("agent %s: plugin %s skipped: %s", self.character.name, plugin.name, exc)
                 return
             except Exception as exc:
                 raise PluginError(f"plugin {plugin.name} failed to initialise: {exc}") from exc
         if self._initialized and plugin.schema is not None and not self._skip_migrations:
             await self._require_adapter().run_plugin_migrations([PluginSchema(plugin.name, plugin.schema)])
+        self._config_problems.pop(plugin.name, None)
         self.plugins.append(plugin)
         self._register_parts(plugin)
         for service_class in plugin.services:
@@ -131,7 +132,7 @@ class PluginsMixin(ServicesMixin):
         """What the registered plugins need and do not have: missing required settings, plugins whose ``init``
         refused their configuration, and chat model types (TEXT_SMALL, TEXT_LARGE) that no handler provides
         while the bootstrap plugin (which answers messages with them) is registered."""
-        problems = list(self._config_problems)
+        problems = list(self._config_problems.values())
         for plugin in self.plugins:
             missing = self._missing_settings(plugin)
             if missing:

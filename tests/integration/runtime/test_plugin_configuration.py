@@ -140,3 +140,24 @@ async def test_strict_retry_after_fixing_the_setting(database_url: str) -> None:
         assert runtime.is_initialized
     finally:
         await runtime.stop()
+
+
+async def test_strict_keeps_a_refusal_of_a_plugin_registered_before_initialize(database_url: str) -> None:
+    attempts: list[int] = []
+
+    async def refuses_once(config: dict[str, str], runtime: AgentRuntime) -> None:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise ConfigurationError("REMOTE_URL is not a URL")
+
+    runtime = await runtime_on(database_url, [], strict=True)
+    await runtime.register_plugin(Plugin(name="remote", init=refuses_once))
+    with pytest.raises(ConfigurationError, match="REMOTE_URL is not a URL"):
+        await runtime.initialize()
+    await runtime.register_plugin(Plugin(name="remote", init=refuses_once))
+    assert runtime.configuration_problems() == []
+    await runtime.initialize()
+    try:
+        assert runtime.is_initialized and "remote" in [p.name for p in runtime.plugins]
+    finally:
+        await runtime.stop()
