@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
 
 import pytest
@@ -124,3 +124,38 @@ async def test_a_group_sees_what_its_earlier_writes_declared(database: SqliteDat
     stored = await adapter.get_memories_by_ids(ids)
     assert len(stored) == 8 and all(m.embedding is not None and len(m.embedding) == 16 for m in stored)
     assert await adapter.count_memories(room_id, False, "messages") == 8
+
+
+async def queued_behind_gate(database: SqliteDatabase, writes: list[Awaitable[object]]) -> list[str]:
+    """Run ``writes`` queued together behind a held writer; the statements the writer ran for them."""
+    gate, held, statements = await gate_writer(database)
+    pending = asyncio.gather(*writes)
+    await asyncio.sleep(0.05)
+    gate.set()
+    await pending
+    await held
+    await database.write(lambda tx: tx.conn.set_trace_callback(None))
+    return statements[statements.index("COMMIT") + 1 :]  # after the gate job's own commit
+
+
+async def test_only_log_rows_commit_without_fsync(database: SqliteDatabase) -> None:
+    """A group of log rows commits with synchronous=NORMAL; a group holding any other write commits with FULL."""
+    adapter, world_id = await agent_with_world(database)
+    [room_id] = await adapter.create_rooms([Room(id=new_uuid(), source="t", type=ChannelType.GROUP, world_id=world_id)])
+
+    def log(kind: str) -> Awaitable[None]:
+        return adapter.log(Log(entity_id=adapter.agent_id, room_id=room_id, type=kind))
+
+    logs_only = await queued_behind_gate(database, [log("a"), log("a"), log("a")])
+    assert logs_only[:2] == ["PRAGMA synchronous=NORMAL", "BEGIN IMMEDIATE"]
+    assert logs_only.count("COMMIT") == 1
+    assert logs_only[logs_only.index("COMMIT") + 1] == "PRAGMA synchronous=FULL"
+
+    mixed = await queued_behind_gate(database, [log("b"), adapter.set_cache("k", 1)])
+    assert "PRAGMA synchronous=NORMAL" not in mixed
+    assert mixed.count("COMMIT") == 1
+
+    level = await database.on_writer(lambda conn: conn.execute("PRAGMA synchronous").fetchone()[0])
+    assert level == 2  # FULL
+    assert len(await adapter.get_logs(room_id=room_id)) == 4
+    assert await adapter.get_cache("k") == 1

@@ -24,7 +24,7 @@ from ....types import now_ms
 from ...adapter import MigrationStatus, PluginSchema
 from .core_fingerprint import core_is_current, record_fingerprint
 from .lockfile import DatabaseLock
-from .transactions import Outcome, WriteTx, run_group
+from .transactions import Outcome, RelaxedWrite, WriteTx, run_group
 from .transactions import run_transaction as _transaction
 from .vector_index import RowKeys, VectorIndex
 from .worker import SqliteWorker
@@ -135,11 +135,14 @@ class SqliteDatabase:
         self._check_open()
         return await self._reader.submit(job)
 
-    async def write(self, job: Callable[[WriteTx], T], *, begin: str = "BEGIN IMMEDIATE") -> T:
-        """Run ``job`` in a write transaction; writes queued at the same moment share one commit (one fsync)."""
+    async def write(self, job: Callable[[WriteTx], T], *, begin: str = "BEGIN IMMEDIATE", relaxed: bool = False) -> T:
+        """Run ``job`` in a write transaction; writes queued at the same moment share one commit (one fsync).
+
+        ``relaxed`` (log rows): the commit may skip the fsync, see ``transactions.RelaxedWrite``.
+        """
         self._check_open()
         if begin == "BEGIN IMMEDIATE":
-            return await self._writer.submit(job, grouped=True)
+            return await self._writer.submit(RelaxedWrite(job) if relaxed else job, grouped=True)
         return await self._writer.submit(lambda conn: _transaction(conn, job, begin, self.path))
 
     def _run_write_group(self, conn: sqlite3.Connection, jobs: Sequence[Callable[[WriteTx], object]]) -> list[Outcome]:

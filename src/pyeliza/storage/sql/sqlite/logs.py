@@ -37,7 +37,7 @@ class LogStore(SqliteStore):
                 values,
             )
 
-        await self._db.write(job)
+        await self._db.write(job, relaxed=True)
 
     async def get_logs(
         self,

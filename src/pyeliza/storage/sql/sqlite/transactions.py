@@ -11,6 +11,11 @@ Inside a group, a job's after-commit hooks (they only update derived in-memory s
 cached embedding dimension) run as soon as its savepoint is released, so the next job of the group sees them,
 as it would after a commit of its own. If the group transaction is then lost, ``reset`` drops that derived
 state (it reloads from the tables) before the jobs run again.
+
+Durability: commits use ``synchronous=FULL`` (the WAL is fsynced before the commit returns). A group made only
+of :class:`RelaxedWrite` jobs (log rows) commits with ``synchronous=NORMAL``: in WAL mode that survives a crash
+of the process (the committed frames are in the OS page cache) but not a power loss; the next FULL commit
+fsyncs them too. Messages, replies and every other row keep FULL.
 """
 
 from __future__ import annotations
@@ -39,6 +44,22 @@ class WriteTx:
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
 
+class RelaxedWrite:
+    """A write job whose commit may skip the fsync when its whole group is relaxed (see the module docstring)."""
+
+    __slots__ = ("job",)
+
+    def __init__(self, job: Callable[[WriteTx], Any]) -> None:
+        self.job = job
+
+    def __call__(self, tx: WriteTx) -> Any:
+        return self.job(tx)
+
+
+def _relaxed(jobs: Sequence[Callable[[WriteTx], Any]]) -> bool:
+    return all(isinstance(job, RelaxedWrite) for job in jobs)
+
+
 def _check_file(path: str | None) -> None:
     if path is not None and not os.path.exists(path):
         raise StorageError(f"SQLite database {path} vanished (the file was deleted while open); nothing was written")
@@ -62,10 +83,16 @@ def run_transaction(conn: sqlite3.Connection, job: Callable[[WriteTx], T], begin
 
 
 def _alone(conn: sqlite3.Connection, job: Callable[[WriteTx], Any], path: str | None) -> Outcome:
+    relaxed = isinstance(job, RelaxedWrite)
     try:
+        if relaxed:
+            conn.execute("PRAGMA synchronous=NORMAL")
         return run_transaction(conn, job, "BEGIN IMMEDIATE", path), None
     except Exception as exc:
         return None, exc
+    finally:
+        if relaxed:
+            conn.execute("PRAGMA synchronous=FULL")
 
 
 def _redo_alone(
@@ -88,6 +115,19 @@ def run_group(
     """Run ``jobs`` in order in one transaction (see the module docstring); one (result, error) per job."""
     if len(jobs) == 1:
         return [_alone(conn, jobs[0], path)]
+    relaxed = _relaxed(jobs)
+    if relaxed:
+        conn.execute("PRAGMA synchronous=NORMAL")
+    try:
+        return _group(conn, jobs, path, reset)
+    finally:
+        if relaxed:
+            conn.execute("PRAGMA synchronous=FULL")
+
+
+def _group(
+    conn: sqlite3.Connection, jobs: Sequence[Callable[[WriteTx], Any]], path: str | None, reset: Callable[[], None]
+) -> list[Outcome]:
     try:
         _check_file(path)
         conn.execute("BEGIN IMMEDIATE")
@@ -120,4 +160,4 @@ def run_group(
     return outcomes
 
 
-__all__ = ["Outcome", "WriteTx", "run_group", "run_transaction"]
+__all__ = ["Outcome", "RelaxedWrite", "WriteTx", "run_group", "run_transaction"]
