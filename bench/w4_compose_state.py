@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import tempfile
 import time
 
@@ -38,12 +39,13 @@ async def run(directory: str) -> dict[str, object]:
         for _ in range(20):  # warm-up
             await runtime.compose_state(message, skip_cache=True)
         samples: list[float] = []
-        began = time.perf_counter()
+        cpu_started, began = time.process_time(), time.perf_counter()
         for _ in range(N):
             t0 = time.perf_counter()
             await runtime.compose_state(message, skip_cache=True)
             samples.append((time.perf_counter() - t0) * 1000)
         seconds = time.perf_counter() - began
+        cpu_ms = (time.process_time() - cpu_started) * 1000 / N
         providers = [p.name for p in runtime.providers if not p.dynamic and not p.private]
         return result(
             "W4",
@@ -53,6 +55,8 @@ async def run(directory: str) -> dict[str, object]:
             f"{PRIOR_MESSAGES} prior messages; skip_cache",
             p50_ms=round(percentile(samples, 50), 3),
             p99_ms=round(percentile(samples, 99), 3),
+            cpu_ms_per_compose=round(cpu_ms, 3),
+            load_avg=round(os.getloadavg()[0], 2),
         )
 
 
