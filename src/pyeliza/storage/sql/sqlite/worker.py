@@ -3,8 +3,9 @@
 Jobs travel through a ``queue.SimpleQueue``; results come back with ``loop.call_soon_threadsafe``. An empty
 round trip costs about 26 µs on the development machine against about 44 µs for ``loop.run_in_executor`` on a
 one-thread pool (``bench/w2_create_memory.py`` prints both; numbers in ``docs/benchmarks.md``): the thread
-wake-up dominates, the executor adds its future bookkeeping on top. So the thread takes every job already
-waiting in the queue at once and hands all their results back in one wake-up of the event loop; queued
+wake-up dominates, the executor adds its future bookkeeping on top. So the jobs submitted during one turn of the
+event loop travel as one queue item, the thread takes every job waiting at once and hands all their results
+back in one wake-up of the event loop (fewer hand-offs of the GIL between the threads); queued
 ``grouped`` jobs (writes) go to the ``group_runner`` together (one transaction, see ``transactions.py``).
 sqlite3 errors are translated to :mod:`pyeliza.errors` on the worker thread, so only our errors cross over.
 Nothing bound to the connection crosses over either: a job that returns a cursor gets ``None`` delivered and
@@ -75,7 +76,8 @@ class SqliteWorker:
         self._name = name
         self._setup = setup
         self._group_runner = group_runner
-        self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[list[_Item] | None] = queue.SimpleQueue()
+        self._pending: dict[asyncio.AbstractEventLoop, list[_Item]] = {}
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
         self._open_error: BaseException | None = None
@@ -100,13 +102,31 @@ class SqliteWorker:
             raise StorageError(f"SQLite worker {self._name} does not run grouped jobs")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
-        self._queue.put(_Item(job, future, loop, grouped))
+        pending = self._pending.get(loop)
+        if pending is None:
+            self._pending[loop] = [_Item(job, future, loop, grouped)]
+            loop.call_soon(self._flush, loop)
+        else:
+            pending.append(_Item(job, future, loop, grouped))
         return future
+
+    def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Hand the jobs submitted during one turn of the event loop to the thread in one queue item (one wake-up)."""
+        items = self._pending.pop(loop, None)
+        if not items:
+            return
+        if self._closed:
+            for item in items:
+                if not item.future.done():
+                    item.future.set_exception(StorageError(f"SQLite database {self.path} is closed"))
+            return
+        self._queue.put(items)
 
     async def stop(self) -> None:
         if self._thread is None or self._closed:
             self._closed = True
             return
+        self._flush(asyncio.get_running_loop())
         self._closed = True
         self._queue.put(None)
         await asyncio.to_thread(self._thread.join)
@@ -127,19 +147,25 @@ class SqliteWorker:
         finally:
             conn.close()
 
-    def _take_batch(self) -> list[_Item | None]:
-        batch = [self._queue.get()]
-        while len(batch) < MAX_BATCH and batch[-1] is not None:
+    def _take_batch(self) -> tuple[list[_Item], bool]:
+        """The jobs waiting now (at least one queue item, up to about ``MAX_BATCH`` jobs) and whether to stop."""
+        first = self._queue.get()
+        if first is None:
+            return [], True
+        batch = list(first)
+        while len(batch) < MAX_BATCH:
             try:
-                batch.append(self._queue.get_nowait())
+                more = self._queue.get_nowait()
             except queue.Empty:
                 break
-        return batch
+            if more is None:
+                return batch, True
+            batch += more
+        return batch, False
 
     def _serve(self, conn: sqlite3.Connection) -> None:
         while True:
-            batch = self._take_batch()
-            items = [item for item in batch if item is not None]
+            items, stop = self._take_batch()
             deliveries: list[tuple[asyncio.AbstractEventLoop, Delivery]] = []
             start = 0
             while start < len(items):
@@ -154,7 +180,7 @@ class SqliteWorker:
                     deliveries.append((item.loop, (item.future, self._detach(result), self._translate(error))))
                 start = end
             self._deliver(deliveries)
-            if batch[-1] is None:
+            if stop:
                 self._fail_leftovers()
                 return
 
@@ -209,10 +235,10 @@ class SqliteWorker:
         leftovers: list[tuple[asyncio.AbstractEventLoop, Delivery]] = []
         while True:
             try:
-                item = self._queue.get_nowait()
+                items = self._queue.get_nowait()
             except queue.Empty:
                 break
-            if item is not None:
+            for item in items or []:
                 error = StorageError(f"SQLite database {self.path} was closed before this job ran")
                 leftovers.append((item.loop, (item.future, None, error)))
         self._deliver(leftovers)
