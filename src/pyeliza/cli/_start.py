@@ -23,6 +23,7 @@ async def start_server(
         data_dir=data_dir or config.data_dir,
     )
     loaded = load_characters(characters)
+    sock = bind_socket(config.host, config.port)
     async with AgentServer(config, env=dict(os.environ)) as server:
         table = Table(title="agents", show_lines=False)
         table.add_column("agent")
@@ -39,7 +40,6 @@ async def start_server(
                 routing["TEXT_LARGE"],
                 routing["TEXT_EMBEDDING"],
             )
-        sock = bind_socket(config.host, config.port)
         running = RunningServer(server, sock)
 
         def ready(url: str) -> None:

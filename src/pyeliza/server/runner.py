@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 
 import uvicorn
 
+from ..errors import ConfigurationError
 from .agent_server import AgentServer
 from .app import create_app
 
@@ -16,11 +17,18 @@ logger = logging.getLogger("pyeliza.server")
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
-    """A listening TCP socket (``port`` 0 picks a free one)."""
+    """A listening TCP socket (``port`` 0 picks a free one); a busy or invalid address is a ConfigurationError."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ConfigurationError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
+            "stop the other server or choose another port (--port or PYELIZA_SERVER_PORT)"
+        ) from exc
     sock.listen(2048)
     sock.setblocking(False)
     return sock

@@ -187,3 +187,17 @@ def test_start_refuses_a_character_whose_plugins_do_not_resolve(tmp_path: Path) 
     assert "plugin 'no-such-plugin' is not installed" in result.stderr
     assert "cannot import module 'tests.missing_module'" in result.stderr
     assert "'@elizaos/plugin-discord' connects a platform pyeliza does not support" in result.stderr
+
+
+def test_start_on_a_busy_port_fails_with_a_clear_message(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        completed = run_cli("start", "--port", str(port), cwd=tmp_path)
+    assert completed.returncode != 0
+    output = " ".join((completed.stdout + completed.stderr).split())
+    assert f"cannot listen on 127.0.0.1:{port}" in output
+    assert "Traceback" not in output

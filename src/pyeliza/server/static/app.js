@@ -177,42 +177,46 @@ async function send(text) {
   loadInspect();
 }
 
+let inspectRequest = 0;
+
 async function loadInspect() {
   const target = $("inspect");
   if (!state.agent) return;
   const id = state.agent.id;
+  const request = ++inspectRequest;
+  const items = [];
+  const item = (text, detail) => {
+    const node = el("div", "item", text);
+    node.append(el("br"), el("code", "", detail));
+    items.push(node);
+  };
   try {
-    target.replaceChildren();
     if (state.tab === "memories") {
       const data = await api(`/api/memory/${id}/memories?channelId=${state.channel.id}`);
       for (const memory of data.memories) {
-        const item = el("div", "item", memory.content.text || JSON.stringify(memory.content));
-        item.append(el("br"), el("code", "", new Date(memory.createdAt).toLocaleString()));
-        target.append(item);
+        item(memory.content.text || JSON.stringify(memory.content), new Date(memory.createdAt).toLocaleString());
       }
-      if (!data.memories.length) target.append(el("p", "muted", "No memories yet."));
+      if (!items.length) items.push(el("p", "muted", "No memories yet."));
     } else if (state.tab === "runs") {
       const data = await api(`/api/agents/${id}/runs?limit=20`);
       for (const run of data.runs) {
         const counts = run.counts || {};
-        const text = `${run.status} · ${run.durationMs ?? "?"} ms · ${counts.modelCalls ?? 0} model calls · ${counts.actions ?? 0} actions`;
-        const item = el("div", "item", text);
-        item.append(el("br"), el("code", "", run.runId));
-        target.append(item);
+        item(
+          `${run.status} · ${run.durationMs ?? "?"} ms · ${counts.modelCalls ?? 0} model calls · ${counts.actions ?? 0} actions`,
+          run.runId,
+        );
       }
-      if (!data.runs.length) target.append(el("p", "muted", "No runs yet."));
+      if (!items.length) items.push(el("p", "muted", "No runs yet."));
     } else {
       const data = await api(`/api/agents/${id}/logs?count=50`);
-      for (const log of data) {
-        const item = el("div", "item", log.type);
-        item.append(el("br"), el("code", "", JSON.stringify(log.body).slice(0, 200)));
-        target.append(item);
-      }
-      if (!data.length) target.append(el("p", "muted", "No logs yet."));
+      for (const log of data) item(log.type, JSON.stringify(log.body).slice(0, 200));
+      if (!items.length) items.push(el("p", "muted", "No logs yet."));
     }
   } catch (error) {
-    target.replaceChildren(el("p", "muted", `Cannot load ${state.tab}: ${error.message}`));
+    items.splice(0, items.length, el("p", "muted", `Cannot load ${state.tab}: ${error.message}`));
   }
+  // A newer request (tab switch, reply arrived) owns the panel; drop this stale result.
+  if (request === inspectRequest) target.replaceChildren(...items);
 }
 
 $("composer").addEventListener("submit", async (event) => {
