@@ -89,4 +89,5 @@ def build_runtime(
         agent_id=agent_id_for(character),
         plugins=resolution.plugins,
         adapter=adapter,
+        strict_settings=True,
     )
