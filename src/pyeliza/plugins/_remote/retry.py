@@ -7,6 +7,7 @@ the final error always names provider, model and cause.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping
@@ -81,18 +82,14 @@ def parse_retry_after(headers: Mapping[str, str] | None, *, now: datetime | None
     lowered = {key.lower(): value for key, value in headers.items()}
     milliseconds = lowered.get("retry-after-ms")
     if milliseconds is not None:
-        try:
+        with contextlib.suppress(ValueError):
             return max(float(milliseconds) / 1000.0, 0.0)
-        except ValueError:
-            pass
     value = lowered.get("retry-after")
     if value is None:
         return None
     value = value.strip()
-    try:
+    with contextlib.suppress(ValueError):
         return max(float(value), 0.0)
-    except ValueError:
-        pass
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
