@@ -1,12 +1,13 @@
 """Helpers shared by the remote model plugins: retries, timeouts, redaction, usage, settings, JSON output."""
 
-from .clients import ClientLease, ClientPoolService, client_pool_service
+from .clients import ClientLease, ClientPoolService, client_pool_service, client_pool_type
 from .json_output import InvalidModelOutput, extract_json, object_instructions, parse_object_output, schema_problems
 from .params import coerce_params
 from .policy import retry_policy_from_settings
 from .redact import REDACTED, Redactor
 from .retry import Classifier, Failure, FailureKind, RemoteCall, RetryPolicy, parse_retry_after
 from .runtime import ModelRuntime, PrefixedSettings
+from .sdk_errors import classify_sdk_error
 from .usage import add_usage, token_usage
 
 __all__ = [
@@ -23,7 +24,9 @@ __all__ = [
     "RemoteCall",
     "RetryPolicy",
     "add_usage",
+    "classify_sdk_error",
     "client_pool_service",
+    "client_pool_type",
     "coerce_params",
     "extract_json",
     "object_instructions",

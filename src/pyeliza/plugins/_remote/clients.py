@@ -55,6 +55,11 @@ class ClientPoolService(Service):
                 logger.exception("closing a %s client failed", self.service_type)
 
 
+def client_pool_type(provider: str) -> str:
+    """The service type of a provider plugin's client pool."""
+    return f"model-clients:{provider}"
+
+
 def client_pool_service(service_type: str) -> type[ClientPoolService]:
     """A ClientPoolService subclass registered under ``service_type`` (one per provider plugin)."""
     name = "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", service_type)) or "Provider"

@@ -14,6 +14,7 @@ from .._remote import (
     Redactor,
     RemoteCall,
     RetryPolicy,
+    client_pool_type,
     retry_policy_from_settings,
 )
 from ._sdk import classify_anthropic_error, open_client
@@ -24,11 +25,6 @@ if TYPE_CHECKING:
 DEFAULT_SMALL_MODEL = "claude-haiku-4-5"
 DEFAULT_LARGE_MODEL = "claude-sonnet-4-6"
 DEFAULT_MAX_TOKENS = 4096
-
-
-def client_pool_type(provider: str) -> str:
-    """The service type of the plugin's client pool."""
-    return f"model-clients:{provider}"
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from typing import Any
 
 from pyeliza.types import ModelHandler, ModelType, Plugin
 
-from .._remote import ModelRuntime, client_pool_service
-from ._config import AnthropicConfig, client_pool_type
+from .._remote import ModelRuntime, client_pool_service, client_pool_type
+from ._config import AnthropicConfig
 from ._messages import generate_object, generate_text
 
 logger = logging.getLogger("pyeliza.plugins.anthropic")

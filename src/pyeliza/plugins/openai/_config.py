@@ -14,6 +14,7 @@ from .._remote import (
     Redactor,
     RemoteCall,
     RetryPolicy,
+    client_pool_type,
     retry_policy_from_settings,
 )
 from ._sdk import classify_openai_error, open_client
@@ -32,11 +33,6 @@ DEFAULT_MODELS: dict[str, str] = {
     "IMAGE_MODEL": "gpt-image-1",
 }
 DEFAULT_EMBEDDING_DIMENSIONS = 1536
-
-
-def client_pool_type(provider: str) -> str:
-    """The service type of a provider plugin's client pool."""
-    return f"model-clients:{provider}"
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from typing import Any
 
 from pyeliza.types import ModelHandler, ModelType, Plugin
 
-from .._remote import ModelRuntime, client_pool_service
+from .._remote import ModelRuntime, client_pool_service, client_pool_type
 from ._chat import generate_object, generate_text
-from ._config import OpenAIConfig, client_pool_type
+from ._config import OpenAIConfig
 from ._media import describe_image, embed_text, generate_image, text_to_speech, transcribe
 
 logger = logging.getLogger("pyeliza.plugins.openai")
