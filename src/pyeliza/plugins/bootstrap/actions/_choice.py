@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from ....prompts import OPTION_EXTRACTION_TEMPLATE, compose_prompt_from_state, parse_xml_tree
 from ....types import (
     Action,
-    ActionExample,
     ActionResult,
     Content,
     HandlerCallback,
@@ -20,6 +19,7 @@ from ....types import (
 )
 from .._support import adapter_of, role_in, room_tasks, world_of_room
 from ..providers._settings import AWAITING_CHOICE
+from ._examples import exchange
 
 if TYPE_CHECKING:
     from ....runtime import AgentRuntime
@@ -97,10 +97,5 @@ choose_option_action = Action(
     handler=_handler,
     validate=_validate,
     similes=["SELECT_OPTION", "SELECT", "PICK", "CHOOSE"],
-    examples=[
-        [
-            ActionExample(name="{{name1}}", content=Content(text="Let's go with the second option")),
-            ActionExample(name="{{name2}}", content=Content(text="Selected.", actions=["CHOOSE_OPTION"])),
-        ]
-    ],
+    examples=[exchange("Let's go with the second option", "Selected.", ["CHOOSE_OPTION"])],
 )

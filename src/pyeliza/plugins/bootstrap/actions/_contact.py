@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from ....prompts import COMPONENT_EXTRACTION_TEMPLATE, compose_prompt_from_state, parse_xml_tree
 from ....types import (
     Action,
-    ActionExample,
     ActionResult,
     Component,
     Content,
@@ -24,6 +23,7 @@ from ....types import (
     now_ms,
 )
 from .._support import adapter_of
+from ._examples import exchange
 
 if TYPE_CHECKING:
     from ....runtime import AgentRuntime
@@ -98,10 +98,5 @@ update_contact_action = Action(
     description="Add or update someone's contact details on a platform (username, handle, email...).",
     handler=_handler,
     similes=["UPDATE_ENTITY"],
-    examples=[
-        [
-            ActionExample(name="{{name1}}", content=Content(text="My telegram is @dana")),
-            ActionExample(name="{{name2}}", content=Content(text="Noted.", actions=["UPDATE_CONTACT"])),
-        ]
-    ],
+    examples=[exchange("My telegram is @dana", "Noted.", ["UPDATE_CONTACT"])],
 )

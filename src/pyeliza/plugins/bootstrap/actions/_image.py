@@ -8,7 +8,6 @@ from urllib.parse import urlparse
 from ....prompts import IMAGE_PROMPT_TEMPLATE, compose_prompt_from_state, parse_xml_tree
 from ....types import (
     Action,
-    ActionExample,
     ActionResult,
     Content,
     ContentType,
@@ -21,6 +20,7 @@ from ....types import (
     new_uuid,
     now_ms,
 )
+from ._examples import exchange
 
 if TYPE_CHECKING:
     from ....runtime import AgentRuntime
@@ -90,10 +90,5 @@ generate_image_action = Action(
     handler=_handler,
     validate=_validate,
     similes=["DRAW", "CREATE_IMAGE", "RENDER_IMAGE", "VISUALIZE"],
-    examples=[
-        [
-            ActionExample(name="{{name1}}", content=Content(text="Draw a lighthouse at dusk")),
-            ActionExample(name="{{name2}}", content=Content(text="Here it is.", actions=["GENERATE_IMAGE"])),
-        ]
-    ],
+    examples=[exchange("Draw a lighthouse at dusk", "Here it is.", ["GENERATE_IMAGE"])],
 )

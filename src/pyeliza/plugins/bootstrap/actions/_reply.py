@@ -9,7 +9,6 @@ from ....errors import ModelError
 from ....prompts import REPLY_TEMPLATE, compose_prompt_from_state, parse_response
 from ....types import (
     Action,
-    ActionExample,
     ActionResult,
     Content,
     HandlerCallback,
@@ -19,6 +18,7 @@ from ....types import (
     State,
     now_ms,
 )
+from ._examples import exchange
 
 if TYPE_CHECKING:
     from ....runtime import AgentRuntime
@@ -94,31 +94,24 @@ async def _none(
     )
 
 
-def _example(user: str, agent: str, actions: list[str]) -> list[ActionExample]:
-    return [
-        ActionExample(name="{{name1}}", content=Content(text=user)),
-        ActionExample(name="{{name2}}", content=Content(text=agent, actions=actions)),
-    ]
-
-
 reply_action = Action(
     name="REPLY",
     description="Reply to the current conversation with a message; use it when a response is wanted.",
     handler=_reply,
     similes=["GREET", "REPLY_TO_MESSAGE", "SEND_REPLY", "RESPOND", "RESPONSE"],
-    examples=[_example("Hello there!", "Hi! How can I help?", ["REPLY"])],
+    examples=[exchange("Hello there!", "Hi! How can I help?", ["REPLY"])],
 )
 ignore_action = Action(
     name="IGNORE",
     description="Say nothing: the message is not for the agent, the conversation is over, or the user is hostile.",
     handler=_ignore,
     similes=["STOP_TALKING", "STOP_CHATTING", "STOP_CONVERSATION"],
-    examples=[_example("Bye, talk later", "", ["IGNORE"])],
+    examples=[exchange("Bye, talk later", "", ["IGNORE"])],
 )
 none_action = Action(
     name="NONE",
     description="Respond without taking any additional action (the reply text is enough).",
     handler=_none,
     similes=["NO_ACTION", "NO_RESPONSE", "NO_REACTION"],
-    examples=[_example("Thanks for the help", "Glad it helped!", ["REPLY", "NONE"])],
+    examples=[exchange("Thanks for the help", "Glad it helped!", ["REPLY", "NONE"])],
 )

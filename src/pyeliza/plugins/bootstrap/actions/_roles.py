@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from ....prompts import ROLE_EXTRACTION_TEMPLATE, compose_prompt_from_state, parse_xml_tree
 from ....types import (
     Action,
-    ActionExample,
     ActionResult,
     ChannelType,
     Content,
@@ -24,6 +23,7 @@ from ....types import (
     State,
 )
 from .._support import adapter_of, channel_type_of, nested_items, role_in, roles_of, room_by_id, world_of_room
+from ._examples import exchange
 
 if TYPE_CHECKING:
     from ....runtime import AgentRuntime
@@ -108,10 +108,5 @@ update_role_action = Action(
     handler=_handler,
     validate=_validate,
     similes=["CHANGE_ROLE", "SET_PERMISSIONS", "ASSIGN_ROLE", "MAKE_ADMIN"],
-    examples=[
-        [
-            ActionExample(name="{{name1}}", content=Content(text="Make {{name3}} an admin")),
-            ActionExample(name="{{name2}}", content=Content(text="Done.", actions=["UPDATE_ROLE"])),
-        ]
-    ],
+    examples=[exchange("Make {{name3}} an admin", "Done.", ["UPDATE_ROLE"])],
 )

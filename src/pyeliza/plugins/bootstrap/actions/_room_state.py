@@ -21,7 +21,6 @@ from ....prompts import (
 )
 from ....types import (
     Action,
-    ActionExample,
     ActionResult,
     Content,
     HandlerCallback,
@@ -33,6 +32,7 @@ from ....types import (
     now_ms,
 )
 from .._support import adapter_of, agent_room_state
+from ._examples import exchange
 
 if TYPE_CHECKING:
     from ....runtime import AgentRuntime
@@ -130,12 +130,7 @@ def _action(change: RoomStateChange) -> Action:
         handler=_handler(change),
         validate=_validator(change),
         similes=list(change.similes),
-        examples=[
-            [
-                ActionExample(name="{{name1}}", content=Content(text=f"{{{{name2}}}}, please {change.decision}")),
-                ActionExample(name="{{name2}}", content=Content(text="Sure.", actions=[change.name])),
-            ]
-        ],
+        examples=[exchange(f"{{{{name2}}}}, please {change.decision}", "Sure.", [change.name])],
     )
 
 

@@ -13,7 +13,6 @@ from ....errors import PyElizaError
 from ....prompts import TARGET_EXTRACTION_TEMPLATE, compose_prompt_from_state, parse_xml_tree
 from ....types import (
     Action,
-    ActionExample,
     ActionResult,
     Content,
     HandlerCallback,
@@ -23,6 +22,7 @@ from ....types import (
     State,
 )
 from .._support import adapter_of
+from ._examples import exchange
 
 if TYPE_CHECKING:
     from ....runtime import AgentRuntime
@@ -100,10 +100,5 @@ send_message_action = Action(
     handler=_handler,
     validate=_validate,
     similes=["DM", "MESSAGE", "SEND_DM", "POST_MESSAGE"],
-    examples=[
-        [
-            ActionExample(name="{{name1}}", content=Content(text="Tell Bob in telegram that the build is green")),
-            ActionExample(name="{{name2}}", content=Content(text="Sending it to Bob.", actions=["SEND_MESSAGE"])),
-        ]
-    ],
+    examples=[exchange("Tell Bob in telegram that the build is green", "Sending it to Bob.", ["SEND_MESSAGE"])],
 )

@@ -15,7 +15,6 @@ from ....prompts.templates import SETTINGS_COMPLETE_TEMPLATE, SETTINGS_FAILED_TE
 from ....runtime import decrypt_string_value, encrypt_string_value
 from ....types import (
     Action,
-    ActionExample,
     ActionResult,
     ChannelType,
     Content,
@@ -28,6 +27,7 @@ from ....types import (
 from .._support import adapter_of, channel_type_of, nested_items, world_of_room
 from .._templates import SETTINGS_EXTRACTION_TEMPLATE
 from ..providers._settings import owned_world, world_settings
+from ._examples import exchange
 
 if TYPE_CHECKING:
     from ....runtime import AgentRuntime
@@ -182,10 +182,5 @@ update_settings_action = Action(
     handler=_handler,
     validate=_validate,
     similes=["UPDATE_SETTING", "SAVE_SETTING", "SET_CONFIGURATION", "CONFIGURE"],
-    examples=[
-        [
-            ActionExample(name="{{name1}}", content=Content(text="The server name is Moon Base")),
-            ActionExample(name="{{name2}}", content=Content(text="Saved.", actions=["UPDATE_SETTINGS"])),
-        ]
-    ],
+    examples=[exchange("The server name is Moon Base", "Saved.", ["UPDATE_SETTINGS"])],
 )
