@@ -9,11 +9,12 @@ from fastapi import APIRouter, Query, Response
 
 from ...types import DEFAULT_SERVER_ID, Channel, new_uuid
 from ..deps import ServerDep, check_uuid
-from ..dispatch import UserMessage, accept, ensure_channel, hand_to_agents, reply_directly, target_agent
+from ..dispatch import accept, ensure_channel, hand_to_agents, reply_directly, target_agent
 from ..responses import ApiError, ok
 from ..schemas import AgentIdBody, ChannelMessageBody, CreateChannelBody, UpdateChannelBody
 from ..streaming import sse_reply
 from ..wire import message_json
+from ._conversations import posted_message
 
 router = APIRouter(prefix="/api/messaging", tags=["channels"])
 
@@ -46,17 +47,7 @@ def _route(method: str, path: str, **kwargs: Any) -> Callable[[Handler], Handler
 @_route("POST", "/{channel_id}/messages", status_code=201)
 async def post_message(channel_id: str, body: ChannelMessageBody, server: ServerDep) -> Response:
     check_uuid(channel_id, "channelId")
-    message = UserMessage(
-        channel_id=channel_id,
-        server_id=body.message_server_id,
-        author_id=body.author_id,
-        text=body.content,
-        source_type=body.source_type,
-        display_name=body.author_display_name,
-        metadata=body.metadata,
-        raw_message=body.raw_message,
-        in_reply_to=body.in_reply_to_message_id,
-    )
+    message = posted_message(body, channel_id)
     transport = body.chosen_transport()
     if transport == "websocket":
         stored = await accept(server, message)

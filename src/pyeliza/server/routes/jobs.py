@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from ...types import DEFAULT_SERVER_ID, Channel, ChannelType, new_uuid, now_ms
+from ...types import DEFAULT_SERVER_ID, new_uuid, now_ms
 from ..deps import ServerDep, check_uuid
 from ..dispatch import UserMessage, accept, hand_to_agents
 from ..jobs import Job
 from ..responses import ApiError, ok
 from ..schemas import CreateJobBody
+from ._conversations import private_channel
 
 router = APIRouter(prefix="/api/messaging/jobs", tags=["jobs"])
 
@@ -32,17 +33,7 @@ async def create_job(body: CreateJobBody, server: ServerDep) -> Response:
     if agent_id is None or server.get_runtime(agent_id) is None:
         raise ApiError(404, "AGENT_NOT_FOUND", f"agent {agent_id or '(none running)'} is not running")
     job_id = new_uuid()
-    channel = await server.central.create_channel(
-        Channel(
-            id=new_uuid(),
-            message_server_id=DEFAULT_SERVER_ID,
-            name=f"job-{job_id}",
-            type=ChannelType.DM,
-            source_type="job",
-            metadata={"jobId": job_id, "agentId": agent_id, "userId": body.user_id},
-        ),
-        [body.user_id, agent_id],
-    )
+    channel = await private_channel(server, "job", job_id, agent_id, body.user_id)
     job = Job(
         id=job_id,
         agent_id=agent_id,

@@ -6,10 +6,11 @@ from fastapi import APIRouter, Response
 
 from ...types import DEFAULT_SERVER_ID, CentralMessage, MessageServer, new_uuid, now_ms
 from ..deps import ServerDep, check_uuid
-from ..dispatch import UserMessage, accept, hand_to_agents
+from ..dispatch import accept, hand_to_agents
 from ..responses import ApiError, ok
 from ..schemas import AgentIdBody, CreateMessageServerBody, IngestBody, SubmitBody, UpdateActionBody
 from ..wire import broadcast_payload, message_json
+from ._conversations import posted_message
 
 router = APIRouter(prefix="/api/messaging", tags=["messaging"])
 
@@ -75,17 +76,7 @@ async def update_action(message_id: str, body: UpdateActionBody, server: ServerD
 
 @router.post("/ingest-external", status_code=202)
 async def ingest_external(body: IngestBody, server: ServerDep) -> Response:
-    message = UserMessage(
-        channel_id=body.channel_id,
-        server_id=body.message_server_id,
-        author_id=body.author_id,
-        text=body.content,
-        source_type=body.source_type,
-        display_name=body.author_display_name,
-        metadata=body.metadata,
-        raw_message=body.raw_message,
-        in_reply_to=body.in_reply_to_message_id,
-    )
+    message = posted_message(body, body.channel_id)
     stored = await accept(server, message)
     hand_to_agents(server, stored, message)
     return ok({"messageId": stored.id}, 202)

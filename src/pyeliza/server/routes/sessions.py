@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Response
 
-from ...types import DEFAULT_SERVER_ID, Channel, ChannelType, new_uuid, now_ms
+from ...types import DEFAULT_SERVER_ID, new_uuid, now_ms
 from ..deps import ServerDep, check_uuid
 from ..dispatch import UserMessage, accept, hand_to_agents, reply_directly
 from ..responses import ApiError, ok
@@ -17,6 +17,7 @@ from ..schemas import CreateSessionBody, SessionMessageBody, SessionTimeoutBody
 from ..sessions import Session, TimeoutConfig, agent_overrides
 from ..streaming import sse_reply
 from ..wire import message_json
+from ._conversations import private_channel
 
 router = APIRouter(prefix="/api/messaging/sessions", tags=["sessions"])
 
@@ -52,17 +53,7 @@ async def create_session(body: CreateSessionBody, server: ServerDep) -> Response
     config = TimeoutConfig(timeout_minutes=server.config.session_timeout_minutes).clamped()
     config = config.merged(agent_overrides(runtime.get_setting)).merged(body.timeout_config or {})
     session_id = new_uuid()
-    channel = await server.central.create_channel(
-        Channel(
-            id=new_uuid(),
-            message_server_id=DEFAULT_SERVER_ID,
-            name=f"session-{session_id}",
-            type=ChannelType.DM,
-            source_type="session",
-            metadata={"sessionId": session_id, "agentId": body.agent_id, "userId": body.user_id},
-        ),
-        [body.user_id, body.agent_id],
-    )
+    channel = await private_channel(server, "session", session_id, body.agent_id, body.user_id)
     session = Session(
         id=session_id,
         agent_id=body.agent_id,
