@@ -8,6 +8,7 @@ interactions between entities.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
@@ -50,14 +51,15 @@ async def _validate(runtime: AgentRuntime, message: Memory, state: State | None)
     """Run once more than a quarter of the conversation length arrived after the last reflection.
 
     The marker stores how many room messages existed at the last reflection, so the check is one cache read
-    and one COUNT query.
+    and one COUNT query, issued together (one trip to the database thread).
     """
     adapter = adapter_of(runtime)
     threshold = math.ceil(runtime.get_conversation_length() / 4)
-    marker = await adapter.get_cache(marker_key(message.room_id))
+    marker, total = await asyncio.gather(
+        adapter.get_cache(marker_key(message.room_id)), adapter.count_memories(message.room_id, False, "messages")
+    )
     seen = int(marker.get("count") or 0) if isinstance(marker, dict) else 0
-    total = await adapter.count_memories(message.room_id, False, "messages")
-    return total - seen > threshold
+    return int(total) - seen > threshold
 
 
 def _resolve(reference: Any, entities: list[Entity]) -> str | None:
