@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any
 
 from ..types import Memory, Provider, ProviderResult, State
 from ._connections import ConnectionsMixin
 from ._core import logger
+from ._eager import start_eagerly
 
 DEFAULT_PROVIDER_TIMEOUT_MS = 5000
+
+
+def _start(result: Awaitable[Any]) -> asyncio.Future[Any]:
+    return start_eagerly(result) if asyncio.iscoroutine(result) else asyncio.ensure_future(result)
 
 
 def _empty_state() -> State:
@@ -37,20 +42,23 @@ class StateMixin(ConnectionsMixin):
     ) -> list[ProviderResult]:
         """Run every provider as one task with a shared deadline; a failing or late provider gives an empty result.
 
-        One task per provider and a single ``asyncio.wait`` (rather than a ``wait_for`` wrapper task per
-        provider) halves the tasks a composition creates; all providers start together, so a shared deadline is
-        the same limit for each.
+        Each provider starts eagerly (``_eager.py``): one that finishes without waiting needs no task; the others
+        become tasks under a single ``asyncio.wait`` (rather than a ``wait_for`` wrapper task per provider). All
+        providers start together, so a shared deadline is the same limit for each.
         """
         if not providers:
             return []
         runtime = self.as_runtime
-        tasks = [asyncio.ensure_future(p.get(runtime, message, cached)) for p in providers]
-        try:
-            _, late = await asyncio.wait(tasks, timeout=limit_s)
-        except BaseException:
-            for task in tasks:
-                task.cancel()
-            raise
+        tasks = [_start(p.get(runtime, message, cached)) for p in providers]
+        waiting = [task for task in tasks if not task.done()]
+        late: set[asyncio.Future[Any]] = set()
+        if waiting:
+            try:
+                _, late = await asyncio.wait(waiting, timeout=limit_s)
+            except BaseException:
+                for task in waiting:
+                    task.cancel()
+                raise
         for task in late:
             task.cancel()
         if late:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
 import time
@@ -18,6 +17,7 @@ from ....prompts import (
     format_evaluator_names,
     format_evaluators,
 )
+from ....runtime._eager import gather_eagerly
 from ....types import Action, Evaluator, Memory, Provider, ProviderResult, State, always_valid
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ async def _valid(runtime: AgentRuntime, item: Action | Evaluator, message: Memor
 
 
 async def _actions(runtime: AgentRuntime, message: Memory, state: State) -> ProviderResult:
-    checks = await asyncio.gather(*(_valid(runtime, a, message, state) for a in runtime.actions))
+    checks = await gather_eagerly([_valid(runtime, a, message, state) for a in runtime.actions])
     valid = [action for action, ok in zip(runtime.actions, checks, strict=True) if ok]
     rng = random.Random(time.perf_counter_ns())  # seeding from the OS entropy pool costs more than the rest
     names = format_action_names(valid, rng=rng)
@@ -75,7 +75,7 @@ async def _providers(runtime: AgentRuntime, message: Memory, state: State) -> Pr
 
 
 async def _evaluators(runtime: AgentRuntime, message: Memory, state: State) -> ProviderResult:
-    checks = await asyncio.gather(*(_valid(runtime, e, message, state) for e in runtime.evaluators))
+    checks = await gather_eagerly([_valid(runtime, e, message, state) for e in runtime.evaluators])
     valid = [e for e, ok in zip(runtime.evaluators, checks, strict=True) if ok]
     described = add_header("# Available Evaluators", format_evaluators(valid))
     examples = add_header(
