@@ -24,6 +24,7 @@ from ....types import now_ms
 from ...adapter import MigrationStatus, PluginSchema
 from .core_fingerprint import core_is_current, record_fingerprint
 from .lockfile import DatabaseLock
+from .recent import RecentMemories
 from .transactions import Outcome, RelaxedWrite, WriteTx, run_group
 from .transactions import run_transaction as _transaction
 from .vector_index import RowKeys, VectorIndex
@@ -70,6 +71,7 @@ class SqliteDatabase:
         self._dialect: Dialect | None = None
         self.indexes: dict[str, VectorIndex] = {}
         self.dimensions: dict[str, tuple[int, str | None] | None] = {}
+        self.recent = RecentMemories()
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     @property
@@ -110,6 +112,7 @@ class SqliteDatabase:
         self._lock.release()
         self.indexes.clear()
         self.dimensions.clear()
+        self.recent.clear()
         logger.debug("closed SQLite database %s", self.path)
 
     async def __aenter__(self) -> SqliteDatabase:
@@ -135,12 +138,30 @@ class SqliteDatabase:
         self._check_open()
         return await self._reader.submit(job)
 
-    async def write(self, job: Callable[[WriteTx], T], *, begin: str = "BEGIN IMMEDIATE", relaxed: bool = False) -> T:
+    async def write(
+        self,
+        job: Callable[[WriteTx], T],
+        *,
+        begin: str = "BEGIN IMMEDIATE",
+        relaxed: bool = False,
+        keeps_recent: bool = False,
+    ) -> T:
         """Run ``job`` in a write transaction; writes queued at the same moment share one commit (one fsync).
 
-        ``relaxed`` (log rows): the commit may skip the fsync, see ``transactions.RelaxedWrite``.
+        ``relaxed`` (log rows): the commit may skip the fsync, see ``transactions.RelaxedWrite``; a relaxed job
+        may only insert log rows. Unless ``relaxed`` or ``keeps_recent`` (the caller updates ``self.recent``
+        itself), the windows of recent memories are dropped before and after the write (``recent.py``).
         """
         self._check_open()
+        if relaxed or keeps_recent:
+            return await self._submit_write(job, begin, relaxed)
+        self.recent.clear()
+        try:
+            return await self._submit_write(job, begin, relaxed)
+        finally:
+            self.recent.clear()
+
+    async def _submit_write(self, job: Callable[[WriteTx], T], begin: str, relaxed: bool) -> T:
         if begin == "BEGIN IMMEDIATE":
             return await self._writer.submit(RelaxedWrite(job) if relaxed else job, grouped=True)
         return await self._writer.submit(lambda conn: _transaction(conn, job, begin, self.path))
@@ -151,7 +172,11 @@ class SqliteDatabase:
     async def on_writer(self, job: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``job`` on the writer thread outside a transaction (index loads)."""
         self._check_open()
-        return await self._writer.submit(job)
+        self.recent.clear()
+        try:
+            return await self._writer.submit(job)
+        finally:
+            self.recent.clear()
 
     # -- migrations --------------------------------------------------------------------------------------
     async def _migrate_core(self) -> None:
@@ -182,7 +207,11 @@ class SqliteDatabase:
             def job(conn: sqlite3.Connection, schema: PluginSchema = schema) -> None:
                 _transaction(conn, lambda tx: self._migrate(tx, schema, allow), "BEGIN EXCLUSIVE")
 
-            await self._writer.submit(job)
+            self.recent.clear()
+            try:
+                await self._writer.submit(job)
+            finally:
+                self.recent.clear()
 
     def _migrate(self, tx: WriteTx, schema: PluginSchema, allow: bool) -> None:
         from ..migrations import MIGRATIONS_TABLE, bookkeeping_ddl, plan_migration

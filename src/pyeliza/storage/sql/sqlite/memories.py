@@ -13,6 +13,7 @@ from ....types import Content, Memory, MemoryMetadata, MemorySearchParams, new_u
 from ..codec import check_id, check_ids, check_optional_id, dump_json, memory_from_row, model_json
 from ..rules import check_table_name, document_id_of
 from .database import WriteTx
+from .recent import WINDOW, Key
 from .store import SqliteStore, chunks, diagnose_missing, placeholders
 from .vector_index import F32, RowKeys, normalise
 
@@ -108,9 +109,33 @@ class MemoryStore(SqliteStore):
             "ORDER BY created_at DESC, id DESC LIMIT ?"
         )
         cap = _non_negative(limit, "limit")
-        args = [self._agent_id, check_table_name(table_name), *rooms, -1 if cap is None else cap]
+        table = check_table_name(table_name)
+        if len(rooms) == 1:
+            return await self._newest_of_room((self._agent_id, table, rooms[0]), cap)
+        args = [self._agent_id, table, *rooms, -1 if cap is None else cap]
         rows = await self._db.read(lambda c: c.execute(sql, args).fetchall())
         return [memory_from_row(r) for r in rows]
+
+    async def _newest_of_room(self, key: Key, limit: int | None) -> list[Memory]:
+        """The room's newest memories from its window of recent memories, loading the window when needed."""
+        recent = self._db.recent
+        found = recent.newest(key, limit)
+        if found is not None:
+            return found
+        load = limit is not None and limit <= WINDOW
+        sql = (
+            "SELECT * FROM memories WHERE agent_id = ? AND type = ? AND room_id = ? "
+            "ORDER BY created_at DESC, id DESC LIMIT ?"
+        )
+        args = [*key, WINDOW if load else (-1 if limit is None else limit)]
+        generation = recent.generation
+        rows = await self._db.read(lambda c: c.execute(sql, args).fetchall())
+        memories = [memory_from_row(r) for r in rows]
+        if not load:
+            return memories
+        if recent.install(key, memories, generation):
+            return recent.newest(key, limit) or []  # copies: the window keeps the memories just read
+        return memories[:limit]
 
     async def get_memories_by_world_id(
         self, world_id: str, count: int | None = None, table_name: str = "messages"
@@ -187,8 +212,11 @@ class MemoryStore(SqliteStore):
         wanted_unique = unique if unique is not None else memory.unique
         document = document_id_of(memory)
 
+        stored: dict[str, bool] = {}  # "unique": the flag the row was inserted with (no entry: not inserted)
+
         def insert(tx: WriteTx) -> str:
             conn = tx.conn
+            stored.clear()
             is_unique = True if wanted_unique is None else wanted_unique
             if vector is not None:
                 declared = self._check_dimension(tx, agent, vector)
@@ -204,8 +232,10 @@ class MemoryStore(SqliteStore):
                 "ON CONFLICT (id) DO NOTHING",
                 (memory_id, table, agent, entity, room, world, content, metadata, is_unique, document, created_at),
             )
-            if cursor.rowcount == 1 and vector is not None:
-                self._write_vector(tx, memory_id, agent, vector, RowKeys(table, room, world, entity, is_unique))
+            if cursor.rowcount == 1:
+                stored["unique"] = is_unique
+                if vector is not None:
+                    self._write_vector(tx, memory_id, agent, vector, RowKeys(table, room, world, entity, is_unique))
             return memory_id
 
         def job(tx: WriteTx) -> str:
@@ -216,7 +246,21 @@ class MemoryStore(SqliteStore):
                 diagnose_missing(tx.conn, checks)
                 raise
 
-        return await self._db.write(job)
+        result = await self._db.write(job, keeps_recent=True)
+        if "unique" in stored:
+            row = {
+                "id": memory_id,
+                "entity_id": entity,
+                "agent_id": agent,
+                "room_id": room,
+                "world_id": world,
+                "content": content,
+                "metadata": metadata,
+                "created_at": created_at,
+                "unique": stored["unique"],
+            }
+            self._db.recent.added((agent, table, room), lambda: memory_from_row(row))
+        return result
 
     def _check_dimension(self, tx: WriteTx, agent: str, vector: F32) -> bool:
         """Validate ``vector`` against the agent's declared size; declare it on first use. True if it was declared."""
@@ -281,7 +325,8 @@ class MemoryStore(SqliteStore):
                 self._write_vector(tx, memory_id, agent, vector, keys)
             return True
 
-        return await self._db.write(job)
+        vector_only = content_text is None and metadata_text is None  # the windows of recent memories hold no vectors
+        return await self._db.write(job, keeps_recent=vector_only)
 
     async def delete_memory(self, memory_id: str) -> None:
         await self.delete_many_memories([memory_id])

@@ -1,0 +1,140 @@
+"""The newest memories of each room, kept in memory so the conversation read of every message skips the database.
+
+Every message composes a state whose RECENT_MESSAGES provider reads the room's last 32 messages; reading and
+decoding them was the largest single cost of a composition. A SQLite file is held by exactly one process (the
+backend locks it), so everything written to it passes through this process and a write-through cache is sound:
+
+* ``create_memory`` adds the stored memory to its room's window after the commit; a vector-only
+  ``update_memory`` (the background embedding) leaves the windows alone (they hold no vectors).
+* Every other write (content updates, deletes, cascades from rooms, entities, worlds and agents, plugin
+  statements, migrations, writes through ``SqliteDatabase.write`` by anyone else) drops every window, before
+  it is submitted and again once it finished.
+* A window is loaded from a read that may overlap a write; it is kept only when no write finished while it was
+  being read (``generation``), so a load never installs a state older than a finished write.
+
+Everything here runs on the event loop thread. The memories handed out are copies: a caller may change them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from ....types import Memory
+
+WINDOW = 64
+"""Memories kept per (agent, table, room): reads asking for at most this many are answered from the window."""
+
+Key = tuple[str, str, str]
+
+
+def _order(memory: Memory) -> tuple[int, str]:
+    return (memory.created_at or 0, memory.id or "")
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _containers(model: BaseModel | None) -> tuple[str, ...]:
+    """The fields of ``model`` that hold a list or a dict (a copy for a caller copies those too)."""
+    if model is None:
+        return ()
+    return tuple(name for name, value in model.__dict__.items() if type(value) is list or type(value) is dict)
+
+
+def _copy_model(model: Any, containers: tuple[str, ...]) -> Any:
+    """A copy of a pydantic model whose fields, and the lists and dicts among them, are the copy's own."""
+    if model is None:
+        return None
+    clone = _new(model.__class__)
+    fields = model.__dict__.copy()
+    for name in containers:
+        fields[name] = fields[name].copy()
+    extra = model.__pydantic_extra__
+    _set(clone, "__dict__", fields)
+    _set(clone, "__pydantic_fields_set__", model.__pydantic_fields_set__.copy())
+    _set(clone, "__pydantic_extra__", None if extra is None else extra.copy())
+    _set(clone, "__pydantic_private__", model.__pydantic_private__)
+    return clone
+
+
+@dataclass(slots=True, frozen=True)
+class _Kept:
+    """A memory of a window with the names of its content's and metadata's list and dict fields."""
+
+    memory: Memory
+    content_containers: tuple[str, ...]
+    metadata_containers: tuple[str, ...]
+
+    @classmethod
+    def of(cls, memory: Memory) -> _Kept:
+        return cls(memory, _containers(memory.content), _containers(memory.metadata))
+
+    def handed_out(self) -> Memory:
+        """A copy for a caller: its fields, content and metadata are the caller's own."""
+        memory = self.memory
+        copy: Memory = _copy_model(memory, ())
+        fields = copy.__dict__
+        fields["content"] = _copy_model(memory.content, self.content_containers)
+        fields["metadata"] = _copy_model(memory.metadata, self.metadata_containers)
+        return copy
+
+
+@dataclass(slots=True)
+class _Window:
+    memories: list[_Kept]  # newest first, as the reads order them
+    whole_room: bool  # the room holds no more memories of this table than these
+
+
+class RecentMemories:
+    """Per (agent, table, room) windows of the newest memories (without vectors); see the module docstring."""
+
+    __slots__ = ("_windows", "generation")
+
+    def __init__(self) -> None:
+        self._windows: dict[Key, _Window] = {}
+        self.generation = 0
+
+    def clear(self) -> None:
+        self._windows.clear()
+        self.generation += 1
+
+    def newest(self, key: Key, limit: int | None) -> list[Memory] | None:
+        """Copies of the room's ``limit`` newest memories, or ``None`` when the window does not cover the request."""
+        window = self._windows.get(key)
+        if window is None or not (window.whole_room or (limit is not None and limit <= WINDOW)):
+            return None
+        chosen = window.memories if limit is None else window.memories[:limit]
+        return [kept.handed_out() for kept in chosen]
+
+    def install(self, key: Key, memories: Sequence[Memory], generation: int) -> bool:
+        """Keep ``memories`` (the room's newest ``WINDOW``, read at ``generation``) unless a write finished since."""
+        if generation != self.generation:
+            return False
+        self._windows[key] = _Window([_Kept.of(memory) for memory in memories], len(memories) < WINDOW)
+        return True
+
+    def added(self, key: Key, build: Callable[[], Memory]) -> None:
+        """A memory committed to ``key``'s room: put it (``build()``) in place in the window (it may be there)."""
+        self.generation += 1
+        window = self._windows.get(key)
+        if window is None:
+            return
+        memory = build()
+        memories = window.memories
+        if any(kept.memory.id == memory.id for kept in memories):
+            return
+        position = _order(memory)
+        index = 0
+        while index < len(memories) and _order(memories[index].memory) > position:
+            index += 1
+        if index == len(memories) and not window.whole_room:
+            return  # older than the window: the window still holds the room's newest memories
+        memories.insert(index, _Kept.of(memory))
+        if len(memories) > WINDOW:
+            memories.pop()
+            window.whole_room = False
