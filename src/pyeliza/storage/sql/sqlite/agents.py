@@ -150,11 +150,13 @@ class AgentStore(SqliteStore):
                     (key, agent, encoded, now_ms(), expires_at),
                 ).rowcount
                 == 1
-            )
+            ),
+            keeps_recent=True,  # the cache table holds no memories and deletes nothing else
         )
 
     async def delete_cache(self, key: str) -> bool:
         agent = self._agent_id
         return await self._db.write(
-            lambda tx: tx.conn.execute("DELETE FROM cache WHERE key = ? AND agent_id = ?", (key, agent)).rowcount == 1
+            lambda tx: tx.conn.execute("DELETE FROM cache WHERE key = ? AND agent_id = ?", (key, agent)).rowcount == 1,
+            keeps_recent=True,
         )
