@@ -56,6 +56,10 @@ def _setup_reader(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA query_only=ON")
 
 
+def _nothing(conn: sqlite3.Connection) -> None:
+    """The writer's barrier job: when it finishes, every job queued before it has run."""
+
+
 class SqliteDatabase:
     """An open SQLite file. ``adapter(agent_id)`` gives cheap per-agent views of it."""
 
@@ -72,6 +76,8 @@ class SqliteDatabase:
         self.indexes: dict[str, VectorIndex] = {}
         self.dimensions: dict[str, tuple[int, str | None] | None] = {}
         self.recent = RecentMemories()
+        self._detached_since_barrier = False
+        self._barrier: asyncio.Future[None] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     @property
@@ -160,6 +166,23 @@ class SqliteDatabase:
             return await self._submit_write(job, begin, relaxed)
         finally:
             self.recent.clear()
+
+    def write_detached(self, job: Callable[[WriteTx], object], *, what: str) -> None:
+        """Queue a relaxed write (a log row) without waiting for it; a failure is logged as ``what``, never raised.
+
+        ``detached_writes_done()`` waits until every write queued so far has been committed.
+        """
+        self._check_open()
+        self._writer.submit_detached(RelaxedWrite(job), what=what)
+        self._detached_since_barrier = True
+
+    async def detached_writes_done(self) -> None:
+        """Return once every ``write_detached`` job queued before this call has run (readers of logs call it)."""
+        if self._detached_since_barrier:
+            self._detached_since_barrier = False
+            self._barrier = self._writer.submit(_nothing)
+        if self._barrier is not None and not self._barrier.done():
+            await asyncio.shield(self._barrier)
 
     async def _submit_write(self, job: Callable[[WriteTx], T], begin: str, relaxed: bool) -> T:
         if begin == "BEGIN IMMEDIATE":

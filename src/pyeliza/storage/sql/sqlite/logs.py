@@ -37,7 +37,14 @@ class LogStore(SqliteStore):
                 values,
             )
 
+        room = values[3]
+        recent = self._db.recent
+        if room is None or room in recent.rooms:
+            self._db.write_detached(job, what=f"the {entry.type!r} log row")
+            return
+        generation = recent.generation
         await self._db.write(job, relaxed=True)
+        recent.room_exists(room, generation)
 
     async def get_logs(
         self,
@@ -60,6 +67,7 @@ class LogStore(SqliteStore):
                 args.append(value)
         sql += " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"
         args += [max(0, int(count)), max(0, int(offset))]
+        await self._db.detached_writes_done()
         rows = await self._db.read(lambda c: c.execute(sql, args).fetchall())
         return [log_from_row(r) for r in rows]
 
@@ -102,6 +110,7 @@ class LogStore(SqliteStore):
             ).fetchall()
             return events, [log_from_row(r) for r in counted]
 
+        await self._db.detached_writes_done()
         events, counted = await self._db.read(job)
         return fold_run_summaries(events, counted, limit=limit, status=status)
 

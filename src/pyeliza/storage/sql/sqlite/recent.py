@@ -43,7 +43,7 @@ def _containers(model: BaseModel | None) -> tuple[str, ...]:
     """The fields of ``model`` that hold a list or a dict (a copy for a caller copies those too)."""
     if model is None:
         return ()
-    return tuple(name for name, value in model.__dict__.items() if type(value) is list or type(value) is dict)
+    return tuple([name for name, value in model.__dict__.items() if type(value) is list or type(value) is dict])
 
 
 def _copy_model(model: Any, containers: tuple[str, ...]) -> Any:
@@ -93,15 +93,25 @@ class _Window:
 class RecentMemories:
     """Per (agent, table, room) windows of the newest memories (without vectors); see the module docstring."""
 
-    __slots__ = ("_windows", "generation")
+    __slots__ = ("_windows", "generation", "rooms")
 
     def __init__(self) -> None:
         self._windows: dict[Key, _Window] = {}
         self.generation = 0
+        self.rooms: set[str] = set()
+        """Ids of rooms known to exist (a write into them committed); dropped with the windows, as a room delete
+        drops both. Log rows for these rooms are written without waiting (``LogStore.log``)."""
 
     def clear(self) -> None:
         self._windows.clear()
+        self.rooms.clear()
         self.generation += 1
+
+    def room_exists(self, room_id: str, generation: int) -> None:
+        """A write into ``room_id`` submitted at ``generation`` committed: remember the room unless a write
+        finished since (it may have deleted the room)."""
+        if generation == self.generation:
+            self.rooms.add(room_id)
 
     def newest(self, key: Key, limit: int | None) -> list[Memory] | None:
         """Copies of the room's ``limit`` newest memories, or ``None`` when the window does not cover the request."""

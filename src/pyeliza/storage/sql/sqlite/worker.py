@@ -40,9 +40,10 @@ logger = logging.getLogger("pyeliza.storage.sqlite")
 @dataclass(slots=True)
 class _Item:
     job: Job
-    future: asyncio.Future[Any]
+    future: asyncio.Future[Any] | None  # None: detached, nobody waits (see ``submit_detached``)
     loop: asyncio.AbstractEventLoop
     grouped: bool
+    what: str = ""  # a detached job's description for the log line of its failure
 
 
 Delivery = tuple[asyncio.Future[Any], Any, BaseException | None]
@@ -102,13 +103,25 @@ class SqliteWorker:
             raise StorageError(f"SQLite worker {self._name} does not run grouped jobs")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
-        pending = self._pending.get(loop)
-        if pending is None:
-            self._pending[loop] = [_Item(job, future, loop, grouped)]
-            loop.call_soon(self._flush, loop)
-        else:
-            pending.append(_Item(job, future, loop, grouped))
+        self._enqueue(_Item(job, future, loop, grouped))
         return future
+
+    def _enqueue(self, item: _Item) -> None:
+        pending = self._pending.get(item.loop)
+        if pending is None:
+            self._pending[item.loop] = [item]
+            item.loop.call_soon(self._flush, item.loop)
+        else:
+            pending.append(item)
+
+    def submit_detached(self, job: Callable[[Any], Any], *, what: str) -> None:
+        """Queue a grouped job nobody waits for: no result travels back (no wake-up of the event loop); a failure
+        is logged as ``what``. A later job (e.g. ``barrier()``) finishing means this one has run."""
+        if not self.alive:
+            raise StorageError(f"SQLite database {self.path} is closed")
+        if self._group_runner is None:
+            raise StorageError(f"SQLite worker {self._name} does not run grouped jobs")
+        self._enqueue(_Item(job, None, asyncio.get_running_loop(), True, what))
 
     def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
         """Hand the jobs submitted during one turn of the event loop to the thread in one queue item (one wake-up)."""
@@ -117,7 +130,9 @@ class SqliteWorker:
             return
         if self._closed:
             for item in items:
-                if not item.future.done():
+                if item.future is None:
+                    logger.error("%s was not written: SQLite database %s is closed", item.what, self.path)
+                elif not item.future.done():
                     item.future.set_exception(StorageError(f"SQLite database {self.path} is closed"))
             return
         self._queue.put(items)
@@ -177,7 +192,10 @@ class SqliteWorker:
                 else:
                     outcomes = [self._run_one(conn, items[start].job)]
                 for item, (result, error) in zip(items[start:end], outcomes, strict=True):
-                    deliveries.append((item.loop, (item.future, self._detach(result), self._translate(error))))
+                    if item.future is not None:
+                        deliveries.append((item.loop, (item.future, self._detach(result), self._translate(error))))
+                    elif error is not None:
+                        logger.error("%s failed: %s", item.what, self._translate(error), exc_info=error)
                 start = end
             self._deliver(deliveries)
             if stop:
@@ -240,5 +258,8 @@ class SqliteWorker:
                 break
             for item in items or []:
                 error = StorageError(f"SQLite database {self.path} was closed before this job ran")
-                leftovers.append((item.loop, (item.future, None, error)))
+                if item.future is None:
+                    logger.error("%s was not written: %s", item.what, error)
+                else:
+                    leftovers.append((item.loop, (item.future, None, error)))
         self._deliver(leftovers)

@@ -1,0 +1,103 @@
+"""SQLite log rows for rooms known to exist are written without waiting; readers of logs still see every one."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from pyeliza.errors import IntegrityError
+from pyeliza.storage.sql.sqlite import SqliteAdapter, SqliteDatabase
+from pyeliza.storage.sql.sqlite.database import WriteTx
+from pyeliza.types import Agent, ChannelType, Entity, Log, Room, World, new_uuid
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[SqliteDatabase]:
+    db = SqliteDatabase(str(tmp_path / "logs.db"))
+    await db.open()
+    try:
+        yield db
+    finally:
+        await db.close()
+
+
+async def agent_in_room(database: SqliteDatabase) -> tuple[SqliteAdapter, str]:
+    agent_id = new_uuid()
+    adapter = database.adapter(agent_id)
+    assert await adapter.create_agent(Agent(id=agent_id, name="Logger", bio="a test agent"))
+    assert await adapter.create_entities([Entity(id=agent_id, names=["Logger"])])
+    world_id = await adapter.create_world(World(id=new_uuid(), name="w", agent_id=agent_id))
+    [room_id] = await adapter.create_rooms([Room(id=new_uuid(), source="t", type=ChannelType.GROUP, world_id=world_id)])
+    return adapter, room_id
+
+
+def entry(adapter: SqliteAdapter, room_id: str | None, n: int) -> Log:
+    return Log(entity_id=adapter.agent_id, room_id=room_id, type="row", body={"n": n})
+
+
+async def hold_writer(database: SqliteDatabase) -> tuple[threading.Event, asyncio.Future[None]]:
+    gate = threading.Event()
+    held = asyncio.ensure_future(database.write(lambda tx: gate.wait(10), keeps_recent=True))
+    await asyncio.sleep(0.05)  # the writer is inside the gate job
+    return gate, held
+
+
+async def test_a_log_row_of_a_known_room_returns_before_its_commit_and_readers_wait_for_it(
+    database: SqliteDatabase,
+) -> None:
+    adapter, room_id = await agent_in_room(database)
+    await adapter.log(entry(adapter, room_id, 0))  # waited for: the room is now known to exist
+    gate, held = await hold_writer(database)
+    await asyncio.wait_for(adapter.log(entry(adapter, room_id, 1)), 1)  # returns although the writer is held
+    await asyncio.wait_for(adapter.log(entry(adapter, None, 2)), 1)
+    reading = asyncio.ensure_future(adapter.get_logs(type="row", count=10))
+    summaries = asyncio.ensure_future(adapter.get_agent_run_summaries())
+    await asyncio.sleep(0.05)
+    assert not reading.done()  # the reader waits for the rows queued before it
+    gate.set()
+    await held
+    assert sorted(log.body["n"] for log in await reading) == [0, 1, 2]
+    assert (await summaries).runs == []
+
+
+async def test_a_room_delete_makes_the_next_log_row_wait_again(database: SqliteDatabase) -> None:
+    adapter, room_id = await agent_in_room(database)
+    await adapter.log(entry(adapter, room_id, 0))
+    await adapter.delete_room(room_id)
+    with pytest.raises(IntegrityError, match=room_id):
+        await adapter.log(entry(adapter, room_id, 1))
+
+
+async def test_a_failing_detached_write_is_logged_not_raised(
+    database: SqliteDatabase, caplog: pytest.LogCaptureFixture
+) -> None:
+    def fail(tx: WriteTx) -> None:
+        tx.conn.execute("INSERT INTO no_such_table VALUES (1)")
+
+    with caplog.at_level(logging.ERROR, logger="pyeliza.storage.sqlite"):
+        database.write_detached(fail, what="the test row")
+        await database.detached_writes_done()
+    assert any("the test row failed" in record.getMessage() for record in caplog.records)
+
+
+async def test_close_writes_the_queued_log_rows(tmp_path: Path) -> None:
+    path = str(tmp_path / "closing.db")
+    database = SqliteDatabase(path)
+    await database.open()
+    adapter, room_id = await agent_in_room(database)
+    await adapter.log(entry(adapter, room_id, 0))
+    for n in range(1, 20):
+        await adapter.log(entry(adapter, room_id, n))
+    await database.close()
+    reopened = SqliteDatabase(path)
+    await reopened.open()
+    try:
+        logs = await reopened.adapter(adapter.agent_id).get_logs(type="row", count=50)
+        assert sorted(log.body["n"] for log in logs) == list(range(20))
+    finally:
+        await reopened.close()
