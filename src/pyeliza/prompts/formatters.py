@@ -39,7 +39,9 @@ def _names_by_id(entities: Sequence[Entity]) -> dict[str, str]:
 
 
 def _clock(timestamp_ms: int) -> str:
-    return datetime.fromtimestamp(timestamp_ms / 1000).strftime("%H:%M")
+    """``HH:MM`` in local time (an f-string of the fields costs less than half of ``strftime``)."""
+    moment = datetime.fromtimestamp(timestamp_ms / 1000)
+    return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
 def _attachment_text(attachments: Sequence[Media]) -> str:

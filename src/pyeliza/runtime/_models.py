@@ -22,9 +22,14 @@ from ._model_params import (
 )
 from ._runs import RunsMixin
 
+_NUMBER_TYPES = frozenset({float, int, bool})
+
 
 def _is_number_list(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(isinstance(x, int | float) for x in value)
+    if not isinstance(value, list) or not value:
+        return False
+    # the set of element types is built in C (a 384-float vector per embedding call); subclasses take the slow path
+    return set(map(type, value)) <= _NUMBER_TYPES or all(isinstance(x, int | float) for x in value)
 
 
 def _loggable(value: Any) -> Any:

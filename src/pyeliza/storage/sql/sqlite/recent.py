@@ -88,6 +88,7 @@ class _Kept:
 class _Window:
     memories: list[_Kept]  # newest first, as the reads order them
     whole_room: bool  # the room holds no more memories of this table than these
+    ids: set[str | None]  # the ids of ``memories``
 
 
 class RecentMemories:
@@ -125,7 +126,8 @@ class RecentMemories:
         """Keep ``memories`` (the room's newest ``WINDOW``, read at ``generation``) unless a write finished since."""
         if generation != self.generation:
             return False
-        self._windows[key] = _Window([_Kept.of(memory) for memory in memories], len(memories) < WINDOW)
+        kept = [_Kept.of(memory) for memory in memories]
+        self._windows[key] = _Window(kept, len(memories) < WINDOW, {memory.id for memory in memories})
         return True
 
     def added(self, key: Key, build: Callable[[], Memory]) -> None:
@@ -136,7 +138,7 @@ class RecentMemories:
             return
         memory = build()
         memories = window.memories
-        if any(kept.memory.id == memory.id for kept in memories):
+        if memory.id in window.ids:
             return
         position = _order(memory)
         index = 0
@@ -145,6 +147,7 @@ class RecentMemories:
         if index == len(memories) and not window.whole_room:
             return  # older than the window: the window still holds the room's newest memories
         memories.insert(index, _Kept.of(memory))
+        window.ids.add(memory.id)
         if len(memories) > WINDOW:
-            memories.pop()
+            window.ids.discard(memories.pop().memory.id)
             window.whole_room = False
