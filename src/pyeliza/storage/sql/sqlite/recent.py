@@ -5,14 +5,17 @@ decoding them was the largest single cost of a composition. A SQLite file is hel
 backend locks it), so everything written to it passes through this process and a write-through cache is sound:
 
 * ``create_memory`` adds the stored memory to its room's window after the commit; a vector-only
-  ``update_memory`` (the background embedding) leaves the windows alone (they hold no vectors).
+  ``update_memory`` (the background embedding) and ``set_cache``/``delete_cache`` leave the windows alone (they
+  hold no vectors; the cache table holds no memories).
 * Every other write (content updates, deletes, cascades from rooms, entities, worlds and agents, plugin
   statements, migrations, writes through ``SqliteDatabase.write`` by anyone else) drops every window, before
   it is submitted and again once it finished.
 * A window is loaded from a read that may overlap a write; it is kept only when no write finished while it was
   being read (``generation``), so a load never installs a state older than a finished write.
 
-Everything here runs on the event loop thread. The memories handed out are copies: a caller may change them.
+The same drops forget ``rooms``, the rooms known to exist, whose log rows are written without waiting
+(``logs.py``). Everything here runs on the event loop thread. The memories handed out are copies: a caller may
+change them.
 """
 
 from __future__ import annotations
