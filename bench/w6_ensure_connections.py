@@ -1,7 +1,7 @@
-"""W6: 10,000 entities into one room of one world.
+"""W6: ``runtime.ensure_connections`` with 10,000 entities into one room of one world.
 
-Calls the adapter directly (the storage half of ensure_connections): create the world and room, then one
-create_entities with 10,000 entities and one add_participants_room with their ids.
+An initialised runtime (bootstrap plugin, stub models, fresh SQLite file) connects 10,000 new entities to one new
+room of a new world: world, room, entities in batches, participants in batches.
 """
 
 from __future__ import annotations
@@ -11,38 +11,35 @@ import sys
 import tempfile
 import time
 
+from bench._agent import bench_runtime
 from bench._common import emit, result
 
 N = 10_000
 
 
 async def run(n: int) -> None:
-    from pyeliza.storage import open_database
-    from pyeliza.types import Agent, Entity, Room, World, new_uuid
+    from pyeliza.types import ChannelType, Entity, Room, World, new_uuid
 
     with tempfile.TemporaryDirectory(prefix="pyeliza-w6-") as tmp:
-        async with open_database(f"sqlite:///{tmp}/w6.db") as db:
-            agent_id = new_uuid()
-            adapter = db.adapter(agent_id)
-            await adapter.create_agent(Agent(id=agent_id, name="W6", bio=""))
+        async with bench_runtime(tmp) as runtime:
             entities = [
                 Entity(id=new_uuid(), names=[f"user{i}"], metadata={"bench": {"id": str(i), "name": f"user{i}"}})
                 for i in range(n)
             ]
+            world = World(id=new_uuid(), name="w6", agent_id=runtime.agent_id)
+            room = Room(id=new_uuid(), name="general", type=ChannelType.GROUP, world_id=world.id)
             started = time.perf_counter()
-            world = await adapter.create_world(World(id=new_uuid(), name="w6"))
-            [room] = await adapter.create_rooms([Room(id=new_uuid(), world_id=world, source="bench")])
-            await adapter.create_entities(entities)
-            await adapter.add_participants_room([e.id for e in entities if e.id], room)
+            await runtime.ensure_connections(entities, [room], "bench", world)
             seconds = time.perf_counter() - started
-            assert len(await adapter.get_participants_for_room(room)) == n
+            participants = await runtime.get_participants_for_room(room.id)
+            assert len(participants) == n + 1, len(participants)
     emit(
         result(
             "W6",
             n,
             seconds,
-            "SQLite; adapter called directly: create_world + create_rooms + create_entities(10,000) + "
-            "add_participants_room(10,000), each one transaction (not the runtime's ensure_connections)",
+            "SQLite; runtime.ensure_connections(10,000 new entities, one new room, new world) on an initialised "
+            "runtime; entities and participants written in batches",
         )
     )
 
