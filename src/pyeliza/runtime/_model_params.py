@@ -111,22 +111,25 @@ def to_typed_params(params: Any, model_key: str) -> Any:
     raise InvalidInputError(f"model {model_key} cannot take parameters of type {type(params).__name__}")
 
 
-def merge_text_settings(
-    params: GenerateTextParams, model_key: str, number_setting: Callable[[str], float | None], user: str
-) -> GenerateTextParams:
-    """Fill unset fields from ``<MODEL>_<PARAM>``, ``DEFAULT_<PARAM>`` and legacy settings; caller values win."""
-    updates: dict[str, Any] = {}
+def text_model_settings(model_key: str, number_setting: Callable[[str], float | None]) -> dict[str, Any]:
+    """The configured value of each text parameter of ``model_key``: ``<MODEL>_<PARAM>``, then ``DEFAULT_<PARAM>``,
+    then the legacy name; parameters with no setting are left out."""
+    found: dict[str, Any] = {}
     for field, suffix, legacy in MODEL_PARAMETER_SETTINGS:
-        if getattr(params, field) is not None:
-            continue
         keys = [f"{model_key}_{suffix}", f"DEFAULT_{suffix}"]
         if legacy:
             keys.append(legacy)
         for key in keys:
             value = number_setting(key)
             if value is not None:
-                updates[field] = int(value) if field in _INTEGER_FIELDS else value
+                found[field] = int(value) if field in _INTEGER_FIELDS else value
                 break
+    return found
+
+
+def merge_text_settings(params: GenerateTextParams, configured: Mapping[str, Any], user: str) -> GenerateTextParams:
+    """Fill unset fields from ``configured`` (``text_model_settings``); caller values win."""
+    updates: dict[str, Any] = {field: value for field, value in configured.items() if getattr(params, field) is None}
     if params.user is None:
         updates["user"] = user
     return params.model_copy(update=updates) if updates else params

@@ -85,7 +85,7 @@ class ModelsMixin(RunsMixin):
         if not is_text_model(model_key):
             return to_typed_params(params, model_key), callback
         text = merge_text_settings(
-            to_text_params(params, model_key), model_key, self._number_setting, self.character.name
+            to_text_params(params, model_key), self.text_model_settings(model_key), self.character.name
         )
         ambient = get_streaming_context()
         stream = text.stream is not False and (callback is not None or ambient is not None or bool(text.stream))

@@ -72,6 +72,26 @@ async def test_text_params_are_typed_and_settings_merged_for_text_models_only() 
     assert embedding_calls[-1] is None
 
 
+async def test_text_model_settings_are_read_again_after_a_change() -> None:
+    rt = make({"DEFAULT_TEMPERATURE": "0.3"})
+    text = ScriptedModel(["a", "b", "c", "d"])
+    rt.register_model(ModelType.TEXT_SMALL, text, "scripted")
+    await rt.use_model(ModelType.TEXT_SMALL, "p1")
+    rt.set_setting("TEXT_SMALL_TEMPERATURE", 0.7)
+    await rt.use_model(ModelType.TEXT_SMALL, "p2")
+    rt.settings["DEFAULT_MAX_TOKENS"] = 12
+    await rt.use_model(ModelType.TEXT_SMALL, "p3")
+    rt.character = rt.character.model_copy(update={"settings": {"DEFAULT_SEED": 5}})
+    await rt.use_model(ModelType.TEXT_SMALL, "p4")
+    assert [(c.temperature, c.max_tokens, c.seed) for c in text.calls] == [
+        (0.3, None, None),
+        (0.7, None, None),
+        (0.7, 12, None),
+        (None, 12, 5),
+    ]
+    assert rt.text_model_settings(ModelType.TEXT_SMALL) == {"max_tokens": 12, "seed": 5}
+
+
 async def test_bad_params_name_the_model() -> None:
     rt = make()
     rt.register_model(ModelType.TEXT_SMALL, answer("x"), "p")
