@@ -7,12 +7,12 @@ provider text, so a DM does not leak into a group prompt unless a template asks 
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ....prompts import add_header, format_messages, format_posts
-from ....types import ChannelType, Entity, Memory, Provider, ProviderResult, State
+from ....runtime._eager import gather_eagerly
+from ....types import ChannelType, Entity, Memory, Provider, ProviderResult, Room, State
 from .._support import adapter_of, room_by_id, room_entities, sender_name, shared, without_embeddings
 
 if TYPE_CHECKING:
@@ -56,9 +56,11 @@ async def recent_interactions(runtime: AgentRuntime, message: Memory) -> list[Me
         return []
     adapter = adapter_of(runtime)
     agent_id = runtime.agent_id
-    agent_rooms, sender_rooms = await asyncio.gather(
-        shared(runtime, ("rooms-of", agent_id), lambda: adapter.get_rooms_for_participant(agent_id)),
-        adapter.get_rooms_for_participant(message.entity_id),
+    agent_rooms, sender_rooms = await gather_eagerly(
+        [
+            shared(runtime, ("rooms-of", agent_id), lambda: adapter.get_rooms_for_participant(agent_id)),
+            adapter.get_rooms_for_participant(message.entity_id),
+        ]
     )
     joined = set(agent_rooms)
     rooms = [room_id for room_id in sender_rooms if room_id in joined and room_id != message.room_id]
@@ -79,12 +81,18 @@ async def _with_senders_of(runtime: AgentRuntime, memories: list[Memory], known:
 
 async def _get(runtime: AgentRuntime, message: Memory, state: State) -> ProviderResult:
     adapter = adapter_of(runtime)
-    entities, room, recent, elsewhere = await asyncio.gather(
-        room_entities(runtime, message.room_id),
-        room_by_id(runtime, message.room_id),
-        adapter.get_memories_by_room_ids("messages", [message.room_id], runtime.get_conversation_length()),
-        recent_interactions(runtime, message),
+    reads: list[Any] = await gather_eagerly(
+        [
+            room_entities(runtime, message.room_id),
+            room_by_id(runtime, message.room_id),
+            adapter.get_memories_by_room_ids("messages", [message.room_id], runtime.get_conversation_length()),
+            recent_interactions(runtime, message),
+        ]
     )
+    entities: list[Entity] = reads[0]
+    room: Room | None = reads[1]
+    recent: list[Memory] = reads[2]
+    elsewhere: list[Memory] = reads[3]
     recent = without_embeddings(recent)
     dialogue = [m for m in recent if not is_action_result(m)]
     action_results = [m for m in recent if is_action_result(m)]

@@ -131,7 +131,10 @@ class EmbeddingGenerationService(Service):
             await self._wake.wait()
             self._wake.clear()
             while batch := self.queue.pop_batch(BATCH_SIZE):
-                await asyncio.gather(*(self._process(request) for request in batch))
+                if len(batch) == 1:  # the usual case while messages arrive one by one: no task to gather
+                    await self._process(batch[0])
+                else:
+                    await asyncio.gather(*(self._process(request) for request in batch))
             if not len(self.queue):
                 self._idle.set()
 
