@@ -168,3 +168,18 @@ async def test_central_messages(adapter: DatabaseAdapter) -> None:
     assert await adapter.get_messages_for_channel(channel.id) == []
     with pytest.raises(IntegrityError):
         await adapter.create_message(CentralMessage(id=new_uuid(), channel_id=new_uuid(), author_id="u", content="x"))
+
+
+async def test_creating_a_central_message_twice_keeps_the_first(adapter: DatabaseAdapter) -> None:
+    server = await adapter.create_message_server(MessageServer(id=new_uuid(), name="srv", source_type="test"))
+    channel = await adapter.create_channel(Channel(id=new_uuid(), message_server_id=server.id, name="c"))
+    message_id = new_uuid()
+    first = await adapter.create_message(
+        CentralMessage(id=message_id, channel_id=channel.id, author_id="agent", content="the reply", created_at=1000)
+    )
+    again = await adapter.create_message(
+        CentralMessage(id=message_id, channel_id=channel.id, author_id="agent", content="a retry", created_at=2000)
+    )
+    assert again.content == first.content == "the reply"
+    assert again.created_at == 1000
+    assert [m.id for m in await adapter.get_messages_for_channel(channel.id)] == [message_id]

@@ -73,6 +73,34 @@ def dump_json(value: Any, what: str, *, limit: int = MAX_JSON_BYTES) -> str:
     return text
 
 
+def optional_json(value: Any, what: str) -> str | None:
+    """``dump_json`` for a nullable JSON column."""
+    return None if value is None else dump_json(value, what)
+
+
+def central_message_values(message: CentralMessage, now: int) -> tuple[Any, ...]:
+    """The checked column values of a ``central_messages`` row, in the order of ``CENTRAL_MESSAGE_COLUMNS``."""
+    return (
+        check_id(message.id, "message.id"),
+        check_id(message.channel_id, "message.channel_id"),
+        message.author_id,
+        message.content,
+        optional_json(message.raw_message, "message.raw_message"),
+        check_optional_id(message.in_reply_to_root_message_id, "message.in_reply_to_root_message_id"),
+        message.source_type,
+        message.source_id,
+        dump_json(message.metadata, "message.metadata"),
+        message.created_at or now,
+        message.updated_at or now,
+    )
+
+
+CENTRAL_MESSAGE_COLUMNS = (
+    "id, channel_id, author_id, content, raw_message, in_reply_to_root_message_id, source_type, source_id, "
+    "metadata, created_at, updated_at"
+)
+
+
 def model_json(model: BaseModel | None, what: str) -> dict[str, Any]:
     """The camelCase JSON object of a model (empty for ``None``), as a dict ready for :func:`dump_json`."""
     if model is None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..codec import check_id, dump_json
+from ..codec import check_id
 
 if TYPE_CHECKING:
     from ._database import PostgresDatabase
@@ -25,8 +25,3 @@ class StoreBase:
     @property
     def _pool(self) -> Pool:
         return self._database.pool
-
-
-def optional_json(value: Any, what: str) -> str | None:
-    """``dump_json`` for a nullable JSON column."""
-    return None if value is None else dump_json(value, what)

@@ -10,14 +10,17 @@ import asyncpg
 from ....errors import IntegrityError, InvalidInputError, StorageError
 from ....types import CentralMessage, Channel, ChannelType, MessageServer, new_uuid, now_ms
 from ..codec import (
+    CENTRAL_MESSAGE_COLUMNS,
     central_message_from_row,
+    central_message_values,
     channel_from_row,
     check_id,
     check_optional_id,
     dump_json,
     message_server_from_row,
+    optional_json,
 )
-from ._base import StoreBase, optional_json
+from ._base import StoreBase
 from ._pool import affected_rows
 
 _CHANNEL_FIELDS = {(info.alias or name): name for name, info in Channel.model_fields.items()}
@@ -215,23 +218,14 @@ class CentralStore(StoreBase):
         )
 
     async def create_message(self, message: CentralMessage) -> CentralMessage:
-        now = now_ms()
+        values = central_message_values(message, now_ms())
         row = await self._pool.fetchrow(
             "create message",
-            "INSERT INTO central_messages (id, channel_id, author_id, content, raw_message, "
-            "in_reply_to_root_message_id, source_type, source_id, metadata, created_at, updated_at) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *",
-            check_id(message.id, "message.id") if message.id else new_uuid(),
-            check_id(message.channel_id, "message.channel_id"),
-            message.author_id,
-            message.content,
-            optional_json(message.raw_message, "message.raw_message"),
-            check_optional_id(message.in_reply_to_root_message_id, "message.in_reply_to_root_message_id"),
-            message.source_type,
-            message.source_id,
-            dump_json(message.metadata, "message.metadata"),
-            message.created_at or now,
-            message.updated_at or now,
+            f"WITH inserted AS (INSERT INTO central_messages ({CENTRAL_MESSAGE_COLUMNS}) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING RETURNING *) "
+            "SELECT * FROM inserted UNION ALL SELECT * FROM central_messages WHERE id = $1 "
+            "AND NOT EXISTS (SELECT 1 FROM inserted)",
+            *values,
         )
         return central_message_from_row(_returned(row, "create message"))
 

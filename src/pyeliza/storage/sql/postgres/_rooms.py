@@ -6,8 +6,16 @@ from collections.abc import Sequence
 
 from ....errors import InvalidInputError
 from ....types import Participant, ParticipantState, Room, World, new_uuid, now_ms
-from ..codec import check_id, check_ids, check_optional_id, entity_from_row, room_from_row, world_from_row
-from ._base import StoreBase, optional_json
+from ..codec import (
+    check_id,
+    check_ids,
+    check_optional_id,
+    entity_from_row,
+    optional_json,
+    room_from_row,
+    world_from_row,
+)
+from ._base import StoreBase
 from ._pool import affected_rows
 
 _STATES = frozenset(state.value for state in ParticipantState)

@@ -11,12 +11,14 @@ from pydantic.alias_generators import to_snake
 from ....errors import InvalidInputError, StorageError
 from ....types import CentralMessage, Channel, ChannelType, MessageServer, new_uuid, now_ms
 from ..codec import (
+    CENTRAL_MESSAGE_COLUMNS,
     central_message_from_row,
+    central_message_values,
     channel_from_row,
     check_id,
     check_optional_id,
-    dump_json,
     message_server_from_row,
+    optional_json,
 )
 from ..rules import dm_channel_name
 from .database import WriteTx
@@ -24,10 +26,6 @@ from .store import SqliteStore, require_row
 
 _CHANNEL_FIELDS = {"name", "type", "source_type", "source_id", "topic", "metadata"}
 _MESSAGE_FIELDS = {"content", "raw_message", "source_type", "source_id", "metadata", "in_reply_to_root_message_id"}
-
-
-def _json_or_none(value: Any, what: str) -> str | None:
-    return None if value is None else dump_json(value, what)
 
 
 def _insert_channel(tx: WriteTx, channel: Channel, participants: Sequence[str]) -> None:
@@ -45,7 +43,7 @@ def _insert_channel(tx: WriteTx, channel: Channel, participants: Sequence[str]) 
             channel.source_type,
             channel.source_id,
             channel.topic,
-            _json_or_none(channel.metadata, "channel metadata"),
+            optional_json(channel.metadata, "channel metadata"),
             channel.created_at or now,
             channel.updated_at or now,
         ),
@@ -85,7 +83,7 @@ class MessagingStore(SqliteStore):
             server.name,
             server.source_type,
             server.source_id,
-            _json_or_none(server.metadata, "message server metadata"),
+            optional_json(server.metadata, "message server metadata"),
             server.created_at or now,
             server.updated_at or now,
         )
@@ -178,7 +176,7 @@ class MessagingStore(SqliteStore):
                 participants = [str(v) for v in value or []]
             elif key in _CHANNEL_FIELDS:
                 if key == "metadata":
-                    value = _json_or_none(value, "channel metadata")
+                    value = optional_json(value, "channel metadata")
                 elif key == "type":
                     if value not in {t.value for t in ChannelType}:
                         raise InvalidInputError(f"update_channel: unknown channel type {value!r}")
@@ -264,31 +262,16 @@ class MessagingStore(SqliteStore):
 
     # -- messages ----------------------------------------------------------------------------------------
     async def create_message(self, message: CentralMessage) -> CentralMessage:
-        now = now_ms()
-        message_id = check_id(message.id, "message.id")
-        values = (
-            message_id,
-            check_id(message.channel_id, "message.channel_id"),
-            message.author_id,
-            message.content,
-            _json_or_none(message.raw_message, "raw_message"),
-            check_optional_id(message.in_reply_to_root_message_id, "in_reply_to_root_message_id"),
-            message.source_type,
-            message.source_id,
-            dump_json(message.metadata, "message metadata"),
-            message.created_at or now,
-            message.updated_at or now,
-        )
+        values = central_message_values(message, now_ms())
 
         def job(tx: WriteTx) -> CentralMessage:
             require_row(tx.conn, "channels", values[1], "channel")
             tx.conn.execute(
-                "INSERT INTO central_messages (id, channel_id, author_id, content, raw_message, "
-                "in_reply_to_root_message_id, source_type, source_id, metadata, created_at, updated_at) "
+                f"INSERT INTO central_messages ({CENTRAL_MESSAGE_COLUMNS}) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
                 values,
             )
-            row = tx.conn.execute("SELECT * FROM central_messages WHERE id = ?", (message_id,)).fetchone()
+            row = tx.conn.execute("SELECT * FROM central_messages WHERE id = ?", (values[0],)).fetchone()
             return central_message_from_row(row)
 
         return await self._db.write(job)
@@ -311,7 +294,7 @@ class MessagingStore(SqliteStore):
                     continue
                 raise InvalidInputError(f"update_message: unknown message field {raw_key!r}")
             if key in {"raw_message", "metadata"}:
-                value = _json_or_none(value if value is not None or key != "metadata" else {}, f"message {key}")
+                value = optional_json(value if value is not None or key != "metadata" else {}, f"message {key}")
             elif key == "in_reply_to_root_message_id":
                 value = check_optional_id(value, key)
             assignments.append(f"{key} = ?")
