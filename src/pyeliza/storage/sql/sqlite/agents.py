@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from ....errors import EmbeddingDimensionError, InvalidInputError
@@ -16,6 +17,10 @@ _AGENT_INSERT = (
     "INSERT INTO agents (id, name, username, enabled, status, data, created_at, updated_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
 )
+
+
+def _cache_key(agent_id: str, key: str) -> tuple[str, str, str]:
+    return ("cache", agent_id, key)
 
 
 class AgentStore(SqliteStore):
@@ -126,37 +131,45 @@ class AgentStore(SqliteStore):
     async def get_cache(self, key: str) -> Any | None:
         agent = self._agent_id
 
-        def job(conn: sqlite3.Connection) -> Any | None:
-            row = conn.execute(
+        def job(conn: sqlite3.Connection) -> sqlite3.Row | None:
+            return conn.execute(  # type: ignore[no-any-return]
                 "SELECT value, expires_at FROM cache WHERE key = ? AND agent_id = ?", (key, agent)
             ).fetchone()
-            if row is None or (row[1] is not None and row[1] <= now_ms()):
-                return None
-            return load_json(row[0])
 
-        return await self._db.read(job)
+        row = await self._db.read_remembered(_cache_key(agent, key), job)
+        if row is None or (row[1] is not None and row[1] <= now_ms()):
+            return None
+        return load_json(row[0])
 
     async def set_cache(self, key: str, value: Any, expires_at: int | None = None) -> bool:
         if not isinstance(key, str) or not key:
             raise InvalidInputError(f"cache key must be a non-empty string, got {key!r}")
         encoded = dump_json(value, f"cache value for {key!r}")
-        agent = self._agent_id
-        return await self._db.write(
+        args = (key, self._agent_id, encoded, now_ms(), expires_at)
+        return await self._cache_write(
+            key,
             lambda tx: (
                 tx.conn.execute(
                     "INSERT INTO cache (key, agent_id, value, created_at, expires_at) VALUES (?, ?, ?, ?, ?) "
                     "ON CONFLICT (key, agent_id) DO UPDATE SET value = excluded.value, "
                     "created_at = excluded.created_at, expires_at = excluded.expires_at",
-                    (key, agent, encoded, now_ms(), expires_at),
+                    args,
                 ).rowcount
                 == 1
             ),
-            keeps_recent=True,  # the cache table holds no memories and deletes nothing else
         )
 
     async def delete_cache(self, key: str) -> bool:
-        agent = self._agent_id
-        return await self._db.write(
-            lambda tx: tx.conn.execute("DELETE FROM cache WHERE key = ? AND agent_id = ?", (key, agent)).rowcount == 1,
-            keeps_recent=True,
+        args = (key, self._agent_id)
+        return await self._cache_write(
+            key, lambda tx: tx.conn.execute("DELETE FROM cache WHERE key = ? AND agent_id = ?", args).rowcount == 1
         )
+
+    async def _cache_write(self, key: str, job: Callable[[WriteTx], bool]) -> bool:
+        """The cache table holds no memories and deletes nothing else: only the remembered read of ``key`` goes."""
+        remembered = _cache_key(self._agent_id, key)
+        self._db.recent.forget(remembered)
+        try:
+            return await self._db.write(job, keeps_recent=True)
+        finally:
+            self._db.recent.forget(remembered)

@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
@@ -24,7 +24,7 @@ from ....types import now_ms
 from ...adapter import MigrationStatus, PluginSchema
 from .core_fingerprint import core_is_current, record_fingerprint
 from .lockfile import DatabaseLock
-from .recent import RecentMemories
+from .recent import MISSING, RecentMemories
 from .transactions import Outcome, RelaxedWrite, WriteTx, run_group
 from .transactions import run_transaction as _transaction
 from .vector_index import RowKeys, VectorIndex
@@ -143,6 +143,21 @@ class SqliteDatabase:
     async def read(self, job: Callable[[sqlite3.Connection], T]) -> T:
         self._check_open()
         return await self._reader.submit(job)
+
+    async def read_remembered(self, key: Hashable, job: Callable[[sqlite3.Connection], T]) -> T:
+        """``read(job)`` answered from the rows remembered under ``key`` when it can be (``recent.py``).
+
+        Only for reads of tables that nothing but window-dropping writes change; ``job`` returns immutable rows
+        (the caller decodes them), and ``key`` names the query and every argument. A hit does not suspend.
+        """
+        recent = self.recent
+        rows = recent.remembered(key)
+        if rows is not MISSING:
+            return rows  # type: ignore[no-any-return]
+        generation = recent.generation
+        rows = await self.read(job)
+        recent.remember(key, rows, generation)
+        return rows  # type: ignore[no-any-return]
 
     async def write(
         self,

@@ -23,16 +23,25 @@ def _names(entity: Entity) -> list[str]:
     return [str(n) for n in entity.names]
 
 
-def _components_by_entity(conn: sqlite3.Connection, entity_ids: Sequence[str]) -> dict[str, list[Component]]:
-    out: dict[str, list[Component]] = {e: [] for e in entity_ids}
+def _component_rows(conn: sqlite3.Connection, entity_ids: Sequence[str]) -> tuple[sqlite3.Row, ...]:
+    rows: list[sqlite3.Row] = []
     for part in chunks(entity_ids):
-        rows = conn.execute(
+        rows += conn.execute(
             f"SELECT * FROM components WHERE entity_id IN ({placeholders(len(part))}) ORDER BY created_at, id",
             tuple(part),
         ).fetchall()
-        for row in rows:
-            out[row["entity_id"]].append(component_from_row(row))
+    return tuple(rows)
+
+
+def _by_entity(entity_ids: Sequence[str], component_rows: Sequence[sqlite3.Row]) -> dict[str, list[Component]]:
+    out: dict[str, list[Component]] = {e: [] for e in entity_ids}
+    for row in component_rows:
+        out[row["entity_id"]].append(component_from_row(row))
     return out
+
+
+def _components_by_entity(conn: sqlite3.Connection, entity_ids: Sequence[str]) -> dict[str, list[Component]]:
+    return _by_entity(entity_ids, _component_rows(conn, entity_ids))
 
 
 class EntityStore(SqliteStore):
@@ -55,18 +64,21 @@ class EntityStore(SqliteStore):
     async def get_entities_for_room(self, room_id: str, include_components: bool = False) -> list[Entity]:
         room = check_id(room_id, "room_id")
 
-        def job(conn: sqlite3.Connection) -> list[Entity]:
-            rows = conn.execute(
-                "SELECT DISTINCT e.* FROM participants p JOIN entities e ON e.id = p.entity_id "
-                "WHERE p.room_id = ? ORDER BY e.created_at, e.id",
-                (room,),
-            ).fetchall()
-            if not include_components:
-                return [entity_from_row(r) for r in rows]
-            components = _components_by_entity(conn, [r["id"] for r in rows])
-            return [entity_from_row(r, components[r["id"]]) for r in rows]
+        def job(conn: sqlite3.Connection) -> tuple[tuple[sqlite3.Row, ...], tuple[sqlite3.Row, ...]]:
+            rows = tuple(
+                conn.execute(
+                    "SELECT DISTINCT e.* FROM participants p JOIN entities e ON e.id = p.entity_id "
+                    "WHERE p.room_id = ? ORDER BY e.created_at, e.id",
+                    (room,),
+                )
+            )
+            return rows, (_component_rows(conn, [r["id"] for r in rows]) if include_components else ())
 
-        return await self._db.read(job)
+        rows, component_rows = await self._db.read_remembered(("entities of room", room, include_components), job)
+        if not include_components:
+            return [entity_from_row(r) for r in rows]
+        components = _by_entity([r["id"] for r in rows], component_rows)
+        return [entity_from_row(r, components[r["id"]]) for r in rows]
 
     async def create_entities(self, entities: Sequence[Entity]) -> bool:
         now = now_ms()

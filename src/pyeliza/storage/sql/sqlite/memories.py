@@ -13,7 +13,7 @@ from ....types import Content, Memory, MemoryMetadata, MemorySearchParams, new_u
 from ..codec import check_id, check_ids, check_optional_id, dump_json, memory_from_row, model_json
 from ..rules import check_table_name, document_id_of
 from .database import WriteTx
-from .recent import WINDOW, Key
+from .recent import WINDOW, Key, count_key
 from .store import SqliteStore, chunks, diagnose_missing, placeholders
 from .vector_index import F32, RowKeys, normalise
 
@@ -151,8 +151,9 @@ class MemoryStore(SqliteStore):
         sql = "SELECT COUNT(*) FROM memories WHERE agent_id = ? AND room_id = ? AND type = ?"
         if unique:
             sql += ' AND "unique" = 1'
-        args = (self._agent_id, check_id(room_id, "room_id"), check_table_name(table_name))
-        return int(await self._db.read(lambda c: c.execute(sql, args).fetchone()[0]))
+        key: Key = (self._agent_id, check_table_name(table_name), check_id(room_id, "room_id"))
+        args = (key[0], key[2], key[1])
+        return int(await self._db.read_remembered(count_key(key, unique), lambda c: c.execute(sql, args).fetchone()[0]))
 
     # -- vector search -----------------------------------------------------------------------------------
     async def search_memories(self, params: MemorySearchParams) -> list[Memory]:
@@ -259,7 +260,7 @@ class MemoryStore(SqliteStore):
                 "created_at": created_at,
                 "unique": stored["unique"],
             }
-            self._db.recent.added((agent, table, room), lambda: memory_from_row(row))
+            self._db.recent.added((agent, table, room), lambda: memory_from_row(row), stored["unique"])
         return result
 
     def _check_dimension(self, tx: WriteTx, agent: str, vector: F32) -> bool:

@@ -14,13 +14,17 @@ backend locks it), so everything written to it passes through this process and a
   being read (``generation``), so a load never installs a state older than a finished write.
 
 The same drops forget ``rooms``, the rooms known to exist, whose log rows are written without waiting
-(``logs.py``). Everything here runs on the event loop thread. The memories handed out are copies: a caller may
-change them.
+(``logs.py``), and the remembered rows: results of reads of tables that only dropping writes change (rooms,
+worlds, participants, entities, tasks), kept under a key naming the query (``SqliteDatabase.read_remembered``).
+The writes that keep the windows and touch remembered data maintain it themselves: ``create_memory`` counts
+the new memory into its room's remembered counts, ``set_cache`` forgets its key. Everything here runs on the
+event loop thread. The memories handed out are copies: a caller may change them; remembered rows are
+immutable and decoded afresh for every caller.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +35,18 @@ from ....types import Memory
 WINDOW = 64
 """Memories kept per (agent, table, room): reads asking for at most this many are answered from the window."""
 
+MAX_REMEMBERED = 4096
+"""Most remembered reads; when full, new results are not kept until the next drop."""
+
+MISSING: Any = object()
+"""``remembered(key)`` when nothing is kept under ``key``."""
+
 Key = tuple[str, str, str]
+
+
+def count_key(key: Key, unique: bool) -> Hashable:
+    """The remembered-rows key of the count of ``key``'s room memories (only unique ones with ``unique``)."""
+    return ("count", *key, unique)
 
 
 def _order(memory: Memory) -> tuple[int, str]:
@@ -97,10 +112,11 @@ class _Window:
 class RecentMemories:
     """Per (agent, table, room) windows of the newest memories (without vectors); see the module docstring."""
 
-    __slots__ = ("_windows", "generation", "rooms")
+    __slots__ = ("_remembered", "_windows", "generation", "rooms")
 
     def __init__(self) -> None:
         self._windows: dict[Key, _Window] = {}
+        self._remembered: dict[Hashable, Any] = {}
         self.generation = 0
         self.rooms: set[str] = set()
         """Ids of rooms known to exist (a write into them committed); dropped with the windows, as a room delete
@@ -108,7 +124,22 @@ class RecentMemories:
 
     def clear(self) -> None:
         self._windows.clear()
+        self._remembered.clear()
         self.rooms.clear()
+        self.generation += 1
+
+    def remembered(self, key: Hashable) -> Any:
+        """The rows kept under ``key``, or ``MISSING``."""
+        return self._remembered.get(key, MISSING)
+
+    def remember(self, key: Hashable, rows: Any, generation: int) -> None:
+        """Keep ``rows`` (read at ``generation``) under ``key`` unless a write finished since."""
+        if generation == self.generation and len(self._remembered) < MAX_REMEMBERED:
+            self._remembered[key] = rows
+
+    def forget(self, key: Hashable) -> None:
+        """A write changed what ``key`` names: drop it, and keep no read that overlapped the write."""
+        self._remembered.pop(key, None)
         self.generation += 1
 
     def room_exists(self, room_id: str, generation: int) -> None:
@@ -133,9 +164,13 @@ class RecentMemories:
         self._windows[key] = _Window(kept, len(memories) < WINDOW, {memory.id for memory in memories})
         return True
 
-    def added(self, key: Key, build: Callable[[], Memory]) -> None:
-        """A memory committed to ``key``'s room: put it (``build()``) in place in the window (it may be there)."""
+    def added(self, key: Key, build: Callable[[], Memory], unique: bool) -> None:
+        """A memory committed to ``key``'s room: count it and put it (``build()``) in place in the window."""
         self.generation += 1
+        for counted in (count_key(key, False), count_key(key, True)) if unique else (count_key(key, False),):
+            total = self._remembered.get(counted)
+            if total is not None:
+                self._remembered[counted] = total + 1
         window = self._windows.get(key)
         if window is None:
             return

@@ -53,13 +53,16 @@ class RoomStore(SqliteStore):
 
     async def get_world(self, world_id: str) -> World | None:
         target = check_id(world_id, "world_id")
-        row = await self._db.read(lambda c: c.execute("SELECT * FROM worlds WHERE id = ?", (target,)).fetchone())
+        row = await self._db.read_remembered(
+            ("world", target), lambda c: c.execute("SELECT * FROM worlds WHERE id = ?", (target,)).fetchone()
+        )
         return world_from_row(row) if row else None
 
     async def get_all_worlds(self) -> list[World]:
         agent = self._agent_id
-        rows = await self._db.read(
-            lambda c: c.execute("SELECT * FROM worlds WHERE agent_id = ? ORDER BY created_at, id", (agent,)).fetchall()
+        rows = await self._db.read_remembered(
+            ("worlds", agent),
+            lambda c: tuple(c.execute("SELECT * FROM worlds WHERE agent_id = ? ORDER BY created_at, id", (agent,))),
         )
         return [world_from_row(r) for r in rows]
 
@@ -86,15 +89,15 @@ class RoomStore(SqliteStore):
         ids = check_ids(room_ids, "room id")
         agent = self._agent_id
 
-        def job(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+        def job(conn: sqlite3.Connection) -> tuple[sqlite3.Row, ...]:
             rows: list[sqlite3.Row] = []
             for part in chunks(ids):
                 rows += conn.execute(
                     f"SELECT * FROM rooms WHERE agent_id = ? AND id IN ({placeholders(len(part))})", (agent, *part)
                 ).fetchall()
-            return rows
+            return tuple(rows)
 
-        return [room_from_row(r) for r in await self._db.read(job)]
+        return [room_from_row(r) for r in await self._db.read_remembered(("rooms", agent, *ids), job)]
 
     async def create_rooms(self, rooms: Sequence[Room]) -> list[str]:
         values = [(*_room_values(r, self._agent_id), now_ms()) for r in rooms]
@@ -226,14 +229,16 @@ class RoomStore(SqliteStore):
             f"WHERE p.agent_id = ? AND r.agent_id = ? AND p.entity_id IN ({placeholders(len(ids))})"
         )
         args = (self._agent_id, self._agent_id, *ids)
-        return [r[0] for r in await self._db.read(lambda c: c.execute(sql, args).fetchall())]
+        rows = await self._db.read_remembered(("rooms of", *args), lambda c: tuple(c.execute(sql, args)))
+        return [r[0] for r in rows]
 
     async def get_participant_user_state(self, room_id: str, entity_id: str) -> str | None:
         args = (check_id(room_id, "room_id"), check_id(entity_id, "entity_id"), self._agent_id)
-        row = await self._db.read(
+        row = await self._db.read_remembered(
+            ("room state", *args),
             lambda c: c.execute(
                 "SELECT room_state FROM participants WHERE room_id = ? AND entity_id = ? AND agent_id = ?", args
-            ).fetchone()
+            ).fetchone(),
         )
         return None if row is None else row[0]
 

@@ -69,7 +69,8 @@ class TaskStore(SqliteStore):
                 f"WHERE t.value IN ({placeholders(len(wanted))})) = ?"
             )
             args += [*wanted, len(wanted)]
-        rows = await self._db.read(lambda c: c.execute(sql + " ORDER BY created_at, id", args).fetchall())
+        sql += " ORDER BY created_at, id"
+        rows = await self._db.read_remembered(("tasks", sql, *args), lambda c: tuple(c.execute(sql, args)))
         return [task_from_row(r) for r in rows]
 
     async def get_task(self, task_id: str) -> Task | None:
