@@ -32,6 +32,10 @@ class StateCache:
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
 
+    def discard(self, key: str) -> None:
+        """Forget ``key`` (nothing happens when it is not cached)."""
+        self._entries.pop(key, None)
+
     def clear(self) -> None:
         self._entries.clear()
 
