@@ -1,6 +1,6 @@
 import pytest
 
-from pyeliza.types import as_uuid, create_unique_uuid, string_to_uuid
+from pyeliza.types import as_uuid, create_unique_uuid, lower_uuid, string_to_uuid, validate_uuid
 
 ELIZA = "b850bc30-45f8-0041-a00a-83df46d8555d"
 
@@ -52,3 +52,13 @@ def test_ordered_uuids_sort_in_creation_order() -> None:
     assert ids == sorted(ids)
     assert all(as_uuid(value) == value for value in ids)
     assert len(set(ids)) == len(ids)
+
+
+def test_uuid_checks_give_the_same_answer_the_first_and_the_second_time() -> None:
+    mixed = "A0B1C2D3-E4F5-4A6B-8C7D-9E0F1A2B3C4D"
+    for _ in range(2):  # the second round is answered from the recently-valid table
+        assert lower_uuid(mixed) == mixed.lower()
+        assert validate_uuid(mixed) == mixed
+        assert lower_uuid("not-a-uuid") is None
+        assert validate_uuid("a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4") is None
+        assert lower_uuid(12345) is None

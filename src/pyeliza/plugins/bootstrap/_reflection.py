@@ -138,9 +138,11 @@ async def _handler(
     responses: list[Memory] | None,
 ) -> ActionResult:
     adapter = adapter_of(runtime)
-    relationships = await adapter.get_relationships(message.entity_id)
-    entities = await adapter.get_entities_for_room(message.room_id, True)
-    known = await adapter.get_memories("facts", room_id=message.room_id, count=30, unique=True)
+    relationships, entities, known = await asyncio.gather(
+        adapter.get_relationships(message.entity_id),
+        adapter.get_entities_for_room(message.room_id, True),
+        adapter.get_memories("facts", room_id=message.room_id, count=30, unique=True),
+    )
     state = state or await runtime.compose_state(message, ["RECENT_MESSAGES"])
     values = {
         **state.values,

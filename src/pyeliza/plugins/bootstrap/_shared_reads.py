@@ -9,9 +9,10 @@ always sees later writes.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Callable, Coroutine, Hashable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from ...runtime._eager import start_eagerly
 from ...types import Service
 
 if TYPE_CHECKING:
@@ -28,8 +29,11 @@ class SharedReads(Service):
         super().__init__(runtime)
         self._in_flight: dict[Hashable, asyncio.Future[Any]] = {}
 
-    async def read(self, key: Hashable, fetch: Callable[[], Awaitable[T]]) -> T:
-        """The result of ``fetch()``, shared with every caller asking for ``key`` while it runs."""
+    async def read(self, key: Hashable, fetch: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        """The result of ``fetch()``, shared with every caller asking for ``key`` while it runs.
+
+        ``fetch()`` starts eagerly: a read answered without waiting (a remembered read) is never in flight.
+        """
         running = self._in_flight.get(key)
         if running is not None:
             try:
@@ -39,19 +43,16 @@ class SharedReads(Service):
                     raise  # this caller was cancelled
                 return await fetch()  # the first caller was cancelled: read on our own
             return shared_result
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._in_flight[key] = future
+        reading = start_eagerly(fetch())
+        if reading.done():
+            return reading.result()
+        self._in_flight[key] = reading
         try:
-            value = await fetch()
-        except Exception as exc:
-            future.set_exception(exc)
-            future.exception()  # retrieved: joined callers re-raise it, nobody else needs to
-            raise
-        except BaseException:
-            future.cancel()
+            return await asyncio.shield(reading)
+        except asyncio.CancelledError:
+            if not reading.done():
+                reading.cancel()
             raise
         finally:
-            if self._in_flight.get(key) is future:
+            if self._in_flight.get(key) is reading:
                 del self._in_flight[key]
-        future.set_result(value)
-        return value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Callable, Coroutine, Hashable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ...errors import StateError
@@ -25,7 +25,7 @@ def adapter_of(runtime: AgentRuntime) -> DatabaseAdapter:
 T = TypeVar("T")
 
 
-async def shared(runtime: AgentRuntime, key: Hashable, fetch: Callable[[], Awaitable[T]]) -> T:
+async def shared(runtime: AgentRuntime, key: Hashable, fetch: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run ``fetch`` through the runtime's SharedReads service (directly when the service is not running)."""
     reads = runtime.get_service(SharedReads.service_type)
     if isinstance(reads, SharedReads):

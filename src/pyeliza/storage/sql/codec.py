@@ -31,7 +31,7 @@ from ...types import (
     Room,
     Task,
     World,
-    validate_uuid,
+    lower_uuid,
 )
 
 MAX_JSON_BYTES = 1024 * 1024
@@ -46,9 +46,10 @@ class Row(Protocol):
 
 def check_id(value: object, what: str) -> str:
     """A canonical lower-case UUID string, or :class:`InvalidInputError` naming ``what``."""
-    if validate_uuid(value) is None:
+    lowered = lower_uuid(value)
+    if lowered is None:
         raise InvalidInputError(f"{what} must be a UUID string, got {value!r}")
-    return str(value).lower()
+    return lowered
 
 
 def check_optional_id(value: object, what: str) -> str | None:

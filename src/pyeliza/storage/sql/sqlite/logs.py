@@ -176,5 +176,6 @@ class LogStore(SqliteStore):
         if tags:
             sql += f" AND EXISTS (SELECT 1 FROM json_each(tags) t WHERE t.value IN ({placeholders(len(tags))}))"
             args += list(tags)
-        rows = await self._db.read(lambda c: c.execute(sql + " ORDER BY created_at, id", args).fetchall())
+        sql += " ORDER BY created_at, id"
+        rows = await self._db.read_remembered(("relationships", sql, *args), lambda c: tuple(c.execute(sql, args)))
         return [relationship_from_row(r) for r in rows]
