@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -159,3 +160,24 @@ async def test_a_read_overlapping_a_write_is_not_remembered(database: SqliteData
     await writing
     assert [r.name for r in before] != ["after"]
     assert [r.name for r in await adapter.get_rooms_by_ids([room_id])] == ["after"]
+
+
+async def test_a_count_read_overlapping_an_insert_is_never_counted_twice(
+    database: SqliteDatabase, adapter: SqliteAdapter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer hands the insert's result back late, so the count read sees the committed row first."""
+    _, room_id = await room_in_world(adapter)
+    writer = database._writer
+    deliver = writer._deliver
+
+    def late_deliver(deliveries):  # type: ignore[no-untyped-def]
+        time.sleep(0.05)
+        deliver(deliveries)
+
+    monkeypatch.setattr(writer, "_deliver", late_deliver)
+    memory = Memory(id=new_uuid(), entity_id=adapter.agent_id, room_id=room_id, content=Content(text="late"))
+    inserting = asyncio.create_task(adapter.create_memory(memory, "messages"))
+    await asyncio.sleep(0.02)  # committed, its result not handed back yet
+    assert await adapter.count_memories(room_id, False) == 1  # read from the table: the row is committed
+    await inserting
+    assert await adapter.count_memories(room_id, False) == 1

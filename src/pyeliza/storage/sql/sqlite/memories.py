@@ -13,7 +13,7 @@ from ....types import Content, Memory, MemoryMetadata, MemorySearchParams, new_u
 from ..codec import check_id, check_ids, check_optional_id, dump_json, memory_from_row, model_json
 from ..rules import check_table_name, document_id_of
 from .database import WriteTx
-from .recent import WINDOW, Key, count_key
+from .recent import MISSING, WINDOW, Key, count_key
 from .store import SqliteStore, chunks, diagnose_missing, placeholders
 from .vector_index import F32, RowKeys, normalise
 
@@ -153,7 +153,15 @@ class MemoryStore(SqliteStore):
             sql += ' AND "unique" = 1'
         key: Key = (self._agent_id, check_table_name(table_name), check_id(room_id, "room_id"))
         args = (key[0], key[2], key[1])
-        return int(await self._db.read_remembered(count_key(key, unique), lambda c: c.execute(sql, args).fetchone()[0]))
+        recent, counted = self._db.recent, count_key(key, unique)
+        kept = recent.remembered(counted)
+        if kept is not MISSING:
+            return int(kept)
+        quiet, generation = recent.inserting == 0, recent.generation
+        total = int(await self._db.read(lambda c: c.execute(sql, args).fetchone()[0]))
+        if quiet and recent.inserting == 0:
+            recent.remember(counted, total, generation)
+        return total
 
     # -- vector search -----------------------------------------------------------------------------------
     async def search_memories(self, params: MemorySearchParams) -> list[Memory]:
@@ -247,20 +255,25 @@ class MemoryStore(SqliteStore):
                 diagnose_missing(tx.conn, checks)
                 raise
 
-        result = await self._db.write(job, keeps_recent=True)
-        if "unique" in stored:
-            row = {
-                "id": memory_id,
-                "entity_id": entity,
-                "agent_id": agent,
-                "room_id": room,
-                "world_id": world,
-                "content": content,
-                "metadata": metadata,
-                "created_at": created_at,
-                "unique": stored["unique"],
-            }
-            self._db.recent.added((agent, table, room), lambda: memory_from_row(row), stored["unique"])
+        recent = self._db.recent
+        recent.inserting += 1
+        try:
+            result = await self._db.write(job, keeps_recent=True)
+            if "unique" in stored:
+                row = {
+                    "id": memory_id,
+                    "entity_id": entity,
+                    "agent_id": agent,
+                    "room_id": room,
+                    "world_id": world,
+                    "content": content,
+                    "metadata": metadata,
+                    "created_at": created_at,
+                    "unique": stored["unique"],
+                }
+                recent.added((agent, table, room), lambda: memory_from_row(row), stored["unique"])
+        finally:
+            recent.inserting -= 1
         return result
 
     def _check_dimension(self, tx: WriteTx, agent: str, vector: F32) -> bool:

@@ -112,12 +112,15 @@ class _Window:
 class RecentMemories:
     """Per (agent, table, room) windows of the newest memories (without vectors); see the module docstring."""
 
-    __slots__ = ("_remembered", "_windows", "generation", "rooms")
+    __slots__ = ("_remembered", "_windows", "generation", "inserting", "rooms")
 
     def __init__(self) -> None:
         self._windows: dict[Key, _Window] = {}
         self._remembered: dict[Hashable, Any] = {}
         self.generation = 0
+        self.inserting = 0
+        """``create_memory`` calls submitted and not finished. A kept count is counted up by ``added``, so a count
+        is only kept when no insert overlapped its read (the read could include a row ``added`` counts again)."""
         self.rooms: set[str] = set()
         """Ids of rooms known to exist (a write into them committed); dropped with the windows, as a room delete
         drops both. Log rows for these rooms are written without waiting (``LogStore.log``)."""
