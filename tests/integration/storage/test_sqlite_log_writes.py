@@ -101,3 +101,41 @@ async def test_close_writes_the_queued_log_rows(tmp_path: Path) -> None:
         assert sorted(log.body["n"] for log in logs) == list(range(20))
     finally:
         await reopened.close()
+
+
+def commits_counted(database: SqliteDatabase) -> list[int]:
+    """Count the write groups (one transaction each) the writer thread runs from now on."""
+    runs = [0]
+    run_group = database._run_write_group
+
+    def counted(conn, jobs):  # type: ignore[no-untyped-def]
+        runs[0] += 1
+        return run_group(conn, jobs)
+
+    database._writer._group_runner = counted
+    return runs
+
+
+async def test_log_rows_ride_with_the_next_awaited_write(database: SqliteDatabase) -> None:
+    adapter, room_id = await agent_in_room(database)
+    await adapter.log(entry(adapter, room_id, 0))  # the room becomes known: later rows are detached
+    await adapter.get_logs(room_id=room_id)
+    commits = commits_counted(database)
+    for n in range(1, 4):
+        await adapter.log(entry(adapter, room_id, n))
+        await asyncio.sleep(0)  # separate turns of the event loop
+    await adapter.set_cache("k", "v")  # an awaited write: the three rows travel and commit with it
+    assert commits[0] == 1
+    assert sorted(log.body["n"] for log in await adapter.get_logs(room_id=room_id)) == [0, 1, 2, 3]
+
+
+async def test_a_lone_log_row_is_written_after_a_short_delay(database: SqliteDatabase) -> None:
+    adapter, room_id = await agent_in_room(database)
+    await adapter.log(entry(adapter, room_id, 0))
+    await adapter.get_logs(room_id=room_id)
+    commits = commits_counted(database)
+    await adapter.log(entry(adapter, room_id, 1))
+    await asyncio.sleep(0.01)
+    assert commits[0] == 0  # waiting for company
+    await asyncio.sleep(0.2)
+    assert commits[0] == 1  # written on its own after the delay, without anybody asking

@@ -34,6 +34,9 @@ GroupRunner = Callable[[sqlite3.Connection, Sequence[Job]], list[Outcome]]
 MAX_BATCH = 64
 """Most jobs taken from the queue at once (and so most writes in one group transaction)."""
 
+DETACHED_DELAY_S = 0.05
+"""How long a detached job (a log row) may wait for a job somebody awaits, to travel and commit with it."""
+
 logger = logging.getLogger("pyeliza.storage.sqlite")
 
 
@@ -79,6 +82,8 @@ class SqliteWorker:
         self._group_runner = group_runner
         self._queue: queue.SimpleQueue[list[_Item] | None] = queue.SimpleQueue()
         self._pending: dict[asyncio.AbstractEventLoop, list[_Item]] = {}
+        self._flush_soon: set[asyncio.AbstractEventLoop] = set()
+        self._flush_later: dict[asyncio.AbstractEventLoop, asyncio.TimerHandle] = {}
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
         self._open_error: BaseException | None = None
@@ -107,16 +112,21 @@ class SqliteWorker:
         return future
 
     def _enqueue(self, item: _Item) -> None:
-        pending = self._pending.get(item.loop)
-        if pending is None:
-            self._pending[item.loop] = [item]
-            item.loop.call_soon(self._flush, item.loop)
-        else:
-            pending.append(item)
+        loop = item.loop
+        self._pending.setdefault(loop, []).append(item)
+        if loop in self._flush_soon:
+            return
+        if item.future is not None:
+            self._flush_soon.add(loop)
+            loop.call_soon(self._flush, loop)
+        elif loop not in self._flush_later:
+            self._flush_later[loop] = loop.call_later(DETACHED_DELAY_S, self._flush, loop)
 
     def submit_detached(self, job: Callable[[Any], Any], *, what: str) -> None:
         """Queue a grouped job nobody waits for: no result travels back (no wake-up of the event loop); a failure
-        is logged as ``what``. A later job (e.g. ``barrier()``) finishing means this one has run."""
+        is logged as ``what``. It travels with the next job somebody awaits (sharing its wake-up of the thread
+        and its commit), or after ``DETACHED_DELAY_S`` when none comes. A later awaited job (e.g. a barrier)
+        finishing means this one has run."""
         if not self.alive:
             raise StorageError(f"SQLite database {self.path} is closed")
         if self._group_runner is None:
@@ -124,7 +134,12 @@ class SqliteWorker:
         self._enqueue(_Item(job, None, asyncio.get_running_loop(), True, what))
 
     def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Hand the jobs submitted during one turn of the event loop to the thread in one queue item (one wake-up)."""
+        """Hand the jobs submitted during one turn of the event loop (and the detached jobs waiting for company)
+        to the thread in one queue item (one wake-up)."""
+        self._flush_soon.discard(loop)
+        later = self._flush_later.pop(loop, None)
+        if later is not None:
+            later.cancel()
         items = self._pending.pop(loop, None)
         if not items:
             return
