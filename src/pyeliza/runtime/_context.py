@@ -6,11 +6,12 @@ see each other's run id or action context. Values are keyed by agent id because 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 from ..types import ActionContext, Memory
 from ..types.models import StreamChunkCallback
@@ -36,6 +37,7 @@ class StreamingContext:
 _runs: ContextVar[Mapping[str, RunContext]] = ContextVar("pyeliza_runs", default=MappingProxyType({}))
 _actions: ContextVar[Mapping[str, ActionContext]] = ContextVar("pyeliza_actions", default=MappingProxyType({}))
 _streaming: ContextVar[StreamingContext | None] = ContextVar("pyeliza_streaming", default=None)
+_composition: ContextVar[dict[Hashable, Any] | None] = ContextVar("pyeliza_composition", default=None)
 
 
 def get_run(agent_id: str) -> RunContext | None:
@@ -77,3 +79,22 @@ def streaming_context(on_stream_chunk: StreamChunkCallback, message_id: str | No
         yield
     finally:
         _streaming.reset(token)
+
+
+def composition_results() -> dict[Hashable, Any] | None:
+    """Results that identical reads share while one state composition runs (``None`` outside a composition).
+
+    The providers of one composition run concurrently and look up the same rooms, worlds and entities; a read
+    helper may keep its result here under a key naming the read. Nothing outlives the composition.
+    """
+    return _composition.get()
+
+
+@contextmanager
+def composition_scope() -> Iterator[None]:
+    """Open the shared results of one composition (``composition_results``) for the code inside the block."""
+    token = _composition.set({})
+    try:
+        yield
+    finally:
+        _composition.reset(token)

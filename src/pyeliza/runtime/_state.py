@@ -8,6 +8,7 @@ from typing import Any
 
 from ..types import Memory, Provider, ProviderResult, State
 from ._connections import ConnectionsMixin
+from ._context import composition_scope
 from ._core import logger
 from ._eager import start_eagerly
 
@@ -113,7 +114,8 @@ class StateMixin(ConnectionsMixin):
         base = cached or _empty_state()
         providers = self._select_providers(include_list, only_include)
         timeout = self._provider_timeout_s()
-        results = await self._run_providers(providers, message, base, timeout)
+        with composition_scope():
+            results = await self._run_providers(providers, message, base, timeout)
 
         results_by_name: dict[str, Any] = dict(base.data.get("providers") or {})
         texts: list[str] = []

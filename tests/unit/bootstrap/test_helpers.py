@@ -67,6 +67,24 @@ async def test_shared_reads_coalesce_concurrent_reads_only() -> None:
     assert await reads.read("k", fetch) == 2  # a later read queries again
 
 
+async def test_within_one_composition_a_read_answered_at_once_is_shared_and_forgotten_after() -> None:
+    from pyeliza.runtime._context import composition_scope
+
+    reads = SharedReads()
+    calls = 0
+
+    async def fetch() -> int:  # answers without waiting, like a remembered read
+        nonlocal calls
+        calls += 1
+        return calls
+
+    with composition_scope():
+        assert [await reads.read("k", fetch) for _ in range(3)] == [1, 1, 1]
+    assert await reads.read("k", fetch) == 2  # outside the composition: read again
+    with composition_scope():
+        assert await reads.read("k", fetch) == 3  # a new composition starts empty
+
+
 async def test_shared_reads_share_errors_and_survive_a_cancelled_first_caller() -> None:
     reads = SharedReads()
 

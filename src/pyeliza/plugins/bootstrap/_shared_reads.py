@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Callable, Coroutine, Hashable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from ...runtime._context import composition_results
 from ...runtime._eager import start_eagerly
 from ...types import Service
 
@@ -33,7 +34,20 @@ class SharedReads(Service):
         """The result of ``fetch()``, shared with every caller asking for ``key`` while it runs.
 
         ``fetch()`` starts eagerly: a read answered without waiting (a remembered read) is never in flight.
+        Inside a state composition the result is also kept for the composition's other providers
+        (``composition_results``).
         """
+        kept = composition_results()
+        if kept is None:
+            return await self._read(key, fetch)
+        scoped = (self, key)
+        if scoped in kept:
+            return kept[scoped]  # type: ignore[no-any-return]
+        value = await self._read(key, fetch)
+        kept[scoped] = value
+        return value
+
+    async def _read(self, key: Hashable, fetch: Callable[[], Coroutine[Any, Any, T]]) -> T:
         running = self._in_flight.get(key)
         if running is not None:
             try:
