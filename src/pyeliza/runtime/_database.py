@@ -200,9 +200,9 @@ class DatabaseMixin(SettingsMixin):
         return await self._require_adapter().get_memories_by_ids(memory_ids, table_name)
 
     async def get_memories_by_room_ids(
-        self, table_name: str, room_ids: Sequence[str], limit: int | None = None
+        self, table_name: str, room_ids: Sequence[str], limit: int | None = None, *, shared: bool = False
     ) -> list[Memory]:
-        return await self._require_adapter().get_memories_by_room_ids(table_name, room_ids, limit)
+        return await self._require_adapter().get_memories_by_room_ids(table_name, room_ids, limit, shared=shared)
 
     async def get_memories_by_world_id(
         self, world_id: str, count: int | None = None, table_name: str = "messages"

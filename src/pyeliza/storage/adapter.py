@@ -135,8 +135,11 @@ class DatabaseAdapter(Protocol):
     async def get_memory_by_id(self, memory_id: str) -> Memory | None: ...
     async def get_memories_by_ids(self, memory_ids: Sequence[str], table_name: str | None = None) -> list[Memory]: ...
     async def get_memories_by_room_ids(
-        self, table_name: str, room_ids: Sequence[str], limit: int | None = None
-    ) -> list[Memory]: ...
+        self, table_name: str, room_ids: Sequence[str], limit: int | None = None, *, shared: bool = False
+    ) -> list[Memory]:
+        """The rooms' newest memories, newest first. ``shared=True`` is a promise to only look at them: the
+        backend may then return read-only snapshots shared with other readers (assigning to one raises)."""
+
     async def get_memories_by_world_id(
         self, world_id: str, count: int | None = None, table_name: str = "messages"
     ) -> list[Memory]: ...

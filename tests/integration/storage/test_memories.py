@@ -72,6 +72,8 @@ async def test_get_memories_filters_and_orders(adapter: DatabaseAdapter, place: 
     assert await adapter.get_memories_by_ids([ids[0]], table_name="facts") == []
     by_room = await adapter.get_memories_by_room_ids("messages", [place.room_id], limit=2)
     assert [m.content.text for m in by_room] == ["m4", "m3"]
+    looked_at = await adapter.get_memories_by_room_ids("messages", [place.room_id], limit=2, shared=True)
+    assert [m.model_dump() for m in looked_at] == [m.model_dump() for m in by_room]
     assert len(await adapter.get_memories_by_world_id(place.world_id)) == 5
     assert await adapter.count_memories(place.room_id) == 4
     assert await adapter.count_memories(place.room_id, unique=False) == 5

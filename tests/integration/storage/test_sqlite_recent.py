@@ -162,3 +162,22 @@ async def test_a_window_read_before_a_finished_write_is_not_kept(database: Sqlit
     assert [m.content.text for m in await load] == ["old"]
     await held
     assert [m.content.text for m in await adapter.get_memories_by_room_ids("messages", [room_id], 10)] == ["new", "old"]
+
+
+async def test_shared_reads_are_read_only_snapshots_and_copies_stay_the_callers(database: SqliteDatabase) -> None:
+    from pydantic import ValidationError
+
+    adapter, _, room_id = await agent_in_room(database)
+    for n in range(3):
+        await say(adapter, room_id, f"m{n}", at=100 + n)
+    [first] = await adapter.get_memories_by_room_ids("messages", [room_id], 1, shared=True)
+    [again] = await adapter.get_memories_by_room_ids("messages", [room_id], 1, shared=True)
+    assert first is again and isinstance(first, Memory)  # made once, shared by every reader that only looks
+    with pytest.raises(ValidationError, match="frozen"):
+        first.content.text = "changed"
+    with pytest.raises(ValidationError, match="frozen"):
+        first.room_id = new_uuid()
+    [copy] = await adapter.get_memories_by_room_ids("messages", [room_id], 1)
+    copy.content.text = "the caller's own"
+    assert first.content.text == "m2"
+    await assert_reads_match(adapter, room_id)

@@ -84,11 +84,13 @@ def nested_items(parsed: dict[str, Any] | None, block: str, item: str) -> list[d
 def without_embeddings(memories: list[Memory]) -> list[Memory]:
     """Drop the vectors of freshly read memories before they go into provider data.
 
-    States are cached per message; vectors would bloat the cache. The memories must be the caller's own
-    (just read from the adapter): they are changed in place, which is far cheaper than copying them.
+    States are cached per message; vectors would bloat the cache. A memory with a vector must be the caller's
+    own (just read from the adapter): it is changed in place, which is far cheaper than copying it. Shared
+    read-only snapshots carry no vector and are left alone.
     """
     for memory in memories:
-        memory.embedding = None
+        if memory.embedding is not None:
+            memory.embedding = None
     return memories
 
 

@@ -85,7 +85,9 @@ async def _get(runtime: AgentRuntime, message: Memory, state: State) -> Provider
         [
             room_entities(runtime, message.room_id),
             room_by_id(runtime, message.room_id),
-            adapter.get_memories_by_room_ids("messages", [message.room_id], runtime.get_conversation_length()),
+            adapter.get_memories_by_room_ids(
+                "messages", [message.room_id], runtime.get_conversation_length(), shared=True
+            ),
             recent_interactions(runtime, message),
         ]
     )

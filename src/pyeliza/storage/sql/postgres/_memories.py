@@ -113,8 +113,9 @@ class MemoryStore(AgentStore):
         return await self._select("m.id = ANY($1::uuid[]) AND m.agent_id = $2", [ids, self._agent], tail=_NEWEST_FIRST)
 
     async def get_memories_by_room_ids(
-        self, table_name: str, room_ids: Sequence[str], limit: int | None = None
+        self, table_name: str, room_ids: Sequence[str], limit: int | None = None, *, shared: bool = False
     ) -> list[Memory]:
+        """Fresh memories from the table (``shared`` changes nothing: this backend keeps no window)."""
         rooms = check_ids(room_ids, "room_ids")
         if not rooms:
             return []

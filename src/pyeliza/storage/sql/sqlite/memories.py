@@ -99,7 +99,7 @@ class MemoryStore(SqliteStore):
         return [_memory(r) for r in rows]
 
     async def get_memories_by_room_ids(
-        self, table_name: str, room_ids: Sequence[str], limit: int | None = None
+        self, table_name: str, room_ids: Sequence[str], limit: int | None = None, *, shared: bool = False
     ) -> list[Memory]:
         rooms = check_ids(room_ids, "room id")
         if not rooms:
@@ -111,15 +111,15 @@ class MemoryStore(SqliteStore):
         cap = _non_negative(limit, "limit")
         table = check_table_name(table_name)
         if len(rooms) == 1:
-            return await self._newest_of_room((self._agent_id, table, rooms[0]), cap)
+            return await self._newest_of_room((self._agent_id, table, rooms[0]), cap, shared)
         args = [self._agent_id, table, *rooms, -1 if cap is None else cap]
         rows = await self._db.read(lambda c: c.execute(sql, args).fetchall())
         return [memory_from_row(r) for r in rows]
 
-    async def _newest_of_room(self, key: Key, limit: int | None) -> list[Memory]:
+    async def _newest_of_room(self, key: Key, limit: int | None, shared: bool) -> list[Memory]:
         """The room's newest memories from its window of recent memories, loading the window when needed."""
         recent = self._db.recent
-        found = recent.newest(key, limit)
+        found = recent.newest(key, limit, shared)
         if found is not None:
             return found
         load = limit is not None and limit <= WINDOW
@@ -134,7 +134,7 @@ class MemoryStore(SqliteStore):
         if not load:
             return memories
         if recent.install(key, memories, generation):
-            return recent.newest(key, limit) or []  # copies: the window keeps the memories just read
+            return recent.newest(key, limit, shared) or []  # the window keeps the memories just read
         return memories[:limit]
 
     async def get_memories_by_world_id(

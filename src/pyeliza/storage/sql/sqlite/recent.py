@@ -19,7 +19,9 @@ worlds, participants, entities, tasks), kept under a key naming the query (``Sql
 The writes that keep the windows and touch remembered data maintain it themselves: ``create_memory`` counts
 the new memory into its room's remembered counts, ``set_cache`` forgets its key. Everything here runs on the
 event loop thread. The memories handed out are copies: a caller may change them; remembered rows are
-immutable and decoded afresh for every caller.
+immutable and decoded afresh for every caller. A reader that only looks (``shared=True``, the conversation read
+of every composition) gets read-only snapshots instead, made once per memory and shared: assigning to one
+raises, and copying 32 memories per composition was an eighth of a W5 message's instructions.
 """
 
 from __future__ import annotations
@@ -28,9 +30,9 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
-from ....types import Memory
+from ....types import Content, Memory, MemoryMetadata
 
 WINDOW = 64
 """Memories kept per (agent, table, room): reads asking for at most this many are answered from the window."""
@@ -57,6 +59,20 @@ _new = object.__new__
 _set = object.__setattr__
 
 
+class _ReadOnlyContent(Content):
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+
+class _ReadOnlyMetadata(MemoryMetadata):
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+
+class _ReadOnlyMemory(Memory):
+    """A shared snapshot of a window's memory (still a ``Memory``): assigning to it or its parts raises."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+
 def _containers(model: BaseModel | None) -> tuple[str, ...]:
     """The fields of ``model`` that hold a list or a dict (a copy for a caller copies those too)."""
     if model is None:
@@ -64,11 +80,12 @@ def _containers(model: BaseModel | None) -> tuple[str, ...]:
     return tuple([name for name, value in model.__dict__.items() if type(value) is list or type(value) is dict])
 
 
-def _copy_model(model: Any, containers: tuple[str, ...]) -> Any:
-    """A copy of a pydantic model whose fields, and the lists and dicts among them, are the copy's own."""
+def _copy_model(model: Any, containers: tuple[str, ...], cls: type[BaseModel] | None = None) -> Any:
+    """A copy (of class ``cls``, by default the model's) whose fields, and the lists and dicts among them, are the
+    copy's own."""
     if model is None:
         return None
-    clone = _new(model.__class__)
+    clone = _new(cls or model.__class__)
     fields = model.__dict__.copy()
     for name in containers:
         fields[name] = fields[name].copy()
@@ -87,10 +104,16 @@ class _Kept:
     memory: Memory
     content_containers: tuple[str, ...]
     metadata_containers: tuple[str, ...]
+    snapshot: Memory
 
     @classmethod
     def of(cls, memory: Memory) -> _Kept:
-        return cls(memory, _containers(memory.content), _containers(memory.metadata))
+        content, metadata = _containers(memory.content), _containers(memory.metadata)
+        snapshot: Memory = _copy_model(memory, (), _ReadOnlyMemory)
+        fields = snapshot.__dict__
+        fields["content"] = _copy_model(memory.content, content, _ReadOnlyContent)
+        fields["metadata"] = _copy_model(memory.metadata, metadata, _ReadOnlyMetadata)
+        return cls(memory, content, metadata, snapshot)
 
     def handed_out(self) -> Memory:
         """A copy for a caller: its fields, content and metadata are the caller's own."""
@@ -151,12 +174,15 @@ class RecentMemories:
         if generation == self.generation:
             self.rooms.add(room_id)
 
-    def newest(self, key: Key, limit: int | None) -> list[Memory] | None:
-        """Copies of the room's ``limit`` newest memories, or ``None`` when the window does not cover the request."""
+    def newest(self, key: Key, limit: int | None, shared: bool = False) -> list[Memory] | None:
+        """Copies (read-only snapshots when ``shared``) of the room's ``limit`` newest memories, or ``None`` when
+        the window does not cover the request."""
         window = self._windows.get(key)
         if window is None or not (window.whole_room or (limit is not None and limit <= WINDOW)):
             return None
         chosen = window.memories if limit is None else window.memories[:limit]
+        if shared:
+            return [kept.snapshot for kept in chosen]
         return [kept.handed_out() for kept in chosen]
 
     def install(self, key: Key, memories: Sequence[Memory], generation: int) -> bool:
