@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from ..types import Action, ActionExample, Evaluator
+from ._random import SHARED
 from .names import replace_name_placeholders
 
 _T = TypeVar("_T")
@@ -18,7 +19,7 @@ _T = TypeVar("_T")
 
 def _shuffled(items: Sequence[_T], rng: random.Random | None) -> list[_T]:
     result = list(items)
-    (rng or random.Random()).shuffle(result)
+    (rng or SHARED).shuffle(result)
     return result
 
 
@@ -58,7 +59,7 @@ def format_example_conversation(conversation: Sequence[ActionExample]) -> str:
 
 def compose_action_examples(actions: Sequence[Action], count: int, *, rng: random.Random | None = None) -> str:
     """Up to ``count`` example conversations drawn at random across actions, with random names filled in."""
-    chooser = rng or random.Random()
+    chooser = rng or SHARED
     pool = [example for action in actions for example in action.examples]
     if not pool or count <= 0:
         return ""
@@ -78,7 +79,7 @@ def format_evaluators(evaluators: Sequence[Evaluator]) -> str:
 
 def format_evaluator_examples(evaluators: Sequence[Evaluator], *, rng: random.Random | None = None) -> str:
     """Each example as Prompt / Messages / Outcome, with random names filled in."""
-    chooser = rng or random.Random()
+    chooser = rng or SHARED
     blocks: list[str] = []
     for evaluator in evaluators:
         for example in evaluator.examples:

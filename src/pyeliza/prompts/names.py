@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 import re
 
+from ._random import SHARED
+
 FIRST_NAMES: tuple[str, ...] = (
     "Alex", "Amara", "Bea", "Bruno", "Chen", "Clara", "Dario", "Dina", "Emil", "Esme",
     "Farah", "Felix", "Greta", "Hana", "Hugo", "Ines", "Ivan", "Jonas", "Jun", "Kira",
@@ -20,6 +22,6 @@ def replace_name_placeholders(text: str, rng: random.Random | None = None) -> st
     found = sorted(set(NAME_PLACEHOLDER.findall(text)))
     if not found:
         return text
-    chooser = rng or random.Random()
+    chooser = rng or SHARED
     chosen = dict(zip(found, chooser.sample(FIRST_NAMES, len(found)), strict=True))
     return NAME_PLACEHOLDER.sub(lambda match: chosen[match.group(1)], text)

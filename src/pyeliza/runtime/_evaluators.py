@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from ..types import Evaluator, EventType, HandlerCallback, Memory, State, new_uuid, now_ms
 from ._actions import ActionsMixin
 from ._core import logger
+from ._eager import gather_eagerly
 
 
 class EvaluatorsMixin(ActionsMixin):
@@ -70,10 +71,10 @@ class EvaluatorsMixin(ActionsMixin):
         candidates = [e for e in self.evaluators if did_respond or e.always_run]
         if not candidates:
             return []
-        checks = await asyncio.gather(*(self._evaluator_applies(e, message, state) for e in candidates))
+        checks = await gather_eagerly([self._evaluator_applies(e, message, state) for e in candidates])
         selected = [e for e, ok in zip(candidates, checks, strict=True) if ok]
         if not selected:
             return []
         composed = await self.compose_state(message, ["RECENT_MESSAGES", "EVALUATORS"])
-        await asyncio.gather(*(self._run_evaluator(e, message, composed, callback, responses) for e in selected))
+        await gather_eagerly([self._run_evaluator(e, message, composed, callback, responses) for e in selected])
         return selected

@@ -15,6 +15,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ...prompts import REFLECTION_TEMPLATE, compose_prompt_from_state, parse_xml_tree
+from ...runtime._eager import gather_eagerly
 from ...types import (
     ActionResult,
     Content,
@@ -51,15 +52,15 @@ async def _validate(runtime: AgentRuntime, message: Memory, state: State | None)
     """Run once more than a quarter of the conversation length arrived after the last reflection.
 
     The marker stores how many room messages existed at the last reflection, so the check is one cache read
-    and one COUNT query, issued together (one trip to the database thread).
+    and one COUNT query, issued together (one trip to the database thread, none when both are remembered).
     """
     adapter = adapter_of(runtime)
     threshold = math.ceil(runtime.get_conversation_length() / 4)
-    marker, total = await asyncio.gather(
-        adapter.get_cache(marker_key(message.room_id)), adapter.count_memories(message.room_id, False, "messages")
+    marker, total = await gather_eagerly(
+        [adapter.get_cache(marker_key(message.room_id)), adapter.count_memories(message.room_id, False, "messages")]
     )
     seen = int(marker.get("count") or 0) if isinstance(marker, dict) else 0
-    return int(total) - seen > threshold
+    return int(total or 0) - seen > threshold
 
 
 def _resolve(reference: Any, entities: list[Entity]) -> str | None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import random
 import string
-import time
 from typing import TYPE_CHECKING
 
+from ....prompts._random import SHARED
 from ....types import ChannelType, Character, Memory, Provider, ProviderResult, State
 from .._support import room_by_id
 
@@ -91,7 +91,7 @@ def character_values(character: Character, post_format: bool, rng: random.Random
 async def _get(runtime: AgentRuntime, message: Memory, state: State) -> ProviderResult:
     room = await room_by_id(runtime, message.room_id)
     post_format = room is not None and str(room.type) in _POST_ROOMS
-    values = character_values(runtime.character, post_format, random.Random(time.perf_counter_ns()))
+    values = character_values(runtime.character, post_format, SHARED)
     name = values["agentName"]
     parts = [
         values["bio"],

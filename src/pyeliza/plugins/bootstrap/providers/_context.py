@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import random
-import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ....prompts import add_header
+from ....prompts._random import SHARED
 from ....types import ChannelType, Media, Memory, Provider, ProviderResult, State
 from .._support import adapter_of
 
@@ -53,7 +52,7 @@ def _pool(channel_type: str) -> tuple[str, ...]:
 
 
 async def _anxiety(runtime: AgentRuntime, message: Memory, state: State) -> ProviderResult:
-    directions = random.Random(time.perf_counter_ns()).sample(_pool(str(message.content.channel_type or "").upper()), 3)
+    directions = SHARED.sample(_pool(str(message.content.channel_type or "").upper()), 3)
     text = add_header(
         f"# {runtime.character.name} tends to be verbose and over-eager; keep these directions in mind:",
         "\n".join(f"- {line}" for line in directions),

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import random
-import time
 from typing import TYPE_CHECKING, Any
 
 from ....prompts import (
@@ -17,6 +15,7 @@ from ....prompts import (
     format_evaluator_names,
     format_evaluators,
 )
+from ....prompts._random import SHARED
 from ....runtime._eager import gather_eagerly
 from ....types import Action, Evaluator, Memory, Provider, ProviderResult, State, always_valid
 
@@ -39,10 +38,9 @@ async def _valid(runtime: AgentRuntime, item: Action | Evaluator, message: Memor
 async def _actions(runtime: AgentRuntime, message: Memory, state: State) -> ProviderResult:
     checks = await gather_eagerly([_valid(runtime, a, message, state) for a in runtime.actions])
     valid = [action for action, ok in zip(runtime.actions, checks, strict=True) if ok]
-    rng = random.Random(time.perf_counter_ns())  # seeding from the OS entropy pool costs more than the rest
-    names = format_action_names(valid, rng=rng)
-    described = format_actions(valid, rng=rng)
-    examples = compose_action_examples(valid, 10, rng=rng)
+    names = format_action_names(valid, rng=SHARED)
+    described = format_actions(valid, rng=SHARED)
+    examples = compose_action_examples(valid, 10, rng=SHARED)
     parts = [
         f"Possible response actions: {names}" if names else "",
         add_header("# Available Actions", described),
@@ -78,9 +76,7 @@ async def _evaluators(runtime: AgentRuntime, message: Memory, state: State) -> P
     checks = await gather_eagerly([_valid(runtime, e, message, state) for e in runtime.evaluators])
     valid = [e for e, ok in zip(runtime.evaluators, checks, strict=True) if ok]
     described = add_header("# Available Evaluators", format_evaluators(valid))
-    examples = add_header(
-        "# Evaluator Examples", format_evaluator_examples(valid, rng=random.Random(time.perf_counter_ns()))
-    )
+    examples = add_header("# Evaluator Examples", format_evaluator_examples(valid, rng=SHARED))
     return ProviderResult(
         text="\n".join(part for part in (described, examples) if part),
         values={
