@@ -159,3 +159,14 @@ async def test_only_log_rows_commit_without_fsync(database: SqliteDatabase) -> N
     assert level == 2  # FULL
     assert len(await adapter.get_logs(room_id=room_id)) == 4
     assert await adapter.get_cache("k") == 1
+
+
+async def test_a_group_without_failures_runs_no_savepoints(database: SqliteDatabase) -> None:
+    adapter, world_id = await agent_with_world(database)
+    [room_id] = await adapter.create_rooms([Room(id=new_uuid(), source="t", type=ChannelType.GROUP, world_id=world_id)])
+    statements = await queued_behind_gate(
+        database, [adapter.set_cache(f"k{n}", n) for n in range(3)] + [adapter.update_room(Room(id=room_id, name="x"))]
+    )
+    assert not [s for s in statements if s.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))]
+    assert statements.count("COMMIT") == 1
+    assert [await adapter.get_cache(f"k{n}") for n in range(3)] == [0, 1, 2]

@@ -1,11 +1,13 @@
 """Write transactions on the writer thread: one job alone, or the jobs queued together committed as a group.
 
 Group commit: the writer takes every write job already waiting in its queue and runs them in one
-``BEGIN IMMEDIATE ... COMMIT``, each inside its own savepoint. One commit means one fsync of the WAL for the
-whole group, and results are handed back only after that commit, so no caller hears "stored" before its rows are
-durable. A job that fails is rolled back to its savepoint and gets its own error; the others still commit. When
-SQLite abandons the whole transaction (an error that aborts it, or a failing ``COMMIT``), the jobs that had not
-failed run again, each in a transaction of its own.
+``BEGIN IMMEDIATE ... COMMIT``. One commit means one fsync of the WAL for the whole group, and results are handed
+back only after that commit, so no caller hears "stored" before its rows are durable. Jobs run one after another
+without savepoints first (as a rule none fails, and a savepoint per job was half of the writer's statements);
+when one fails, the transaction is rolled back and the group runs again with each job inside its own savepoint:
+the failing job is rolled back to its savepoint and gets its own error, the others still commit. When SQLite
+abandons the whole transaction (an error that aborts it, or a failing ``COMMIT``), the jobs that had not failed
+run again, each in a transaction of its own. Jobs must therefore be safe to run again.
 
 Inside a group, a job's after-commit hooks (they only update derived in-memory state: the vector index, the
 cached embedding dimension) run as soon as its savepoint is released, so the next job of the group sees them,
@@ -125,14 +127,62 @@ def run_group(
             conn.execute("PRAGMA synchronous=FULL")
 
 
-def _group(
-    conn: sqlite3.Connection, jobs: Sequence[Callable[[WriteTx], Any]], path: str | None, reset: Callable[[], None]
-) -> list[Outcome]:
+def _begin(conn: sqlite3.Connection, path: str | None) -> Exception | None:
     try:
         _check_file(path)
         conn.execute("BEGIN IMMEDIATE")
     except Exception as exc:
-        return [(None, exc) for _ in jobs]
+        return exc
+    return None
+
+
+def _commit(
+    conn: sqlite3.Connection,
+    jobs: Sequence[Callable[[WriteTx], Any]],
+    outcomes: list[Outcome],
+    failed: dict[int, BaseException],
+    path: str | None,
+    reset: Callable[[], None],
+) -> list[Outcome]:
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.Error:
+        logger.warning("a group commit of %d SQLite writes failed; running them one by one", len(jobs), exc_info=True)
+        return _redo_alone(conn, jobs, failed, path, reset)
+    return outcomes
+
+
+def _group(
+    conn: sqlite3.Connection, jobs: Sequence[Callable[[WriteTx], Any]], path: str | None, reset: Callable[[], None]
+) -> list[Outcome]:
+    error = _begin(conn, path)
+    if error is not None:
+        return [(None, error) for _ in jobs]
+    outcomes: list[Outcome] = []
+    hooked = False
+    for job in jobs:
+        tx = WriteTx(conn)
+        try:
+            result = job(tx)
+        except Exception:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if hooked:
+                reset()
+            return _group_with_savepoints(conn, jobs, path, reset)
+        outcomes.append((result, None))
+        for hook in tx.after_commit:
+            hook()
+        hooked = hooked or bool(tx.after_commit)
+    return _commit(conn, jobs, outcomes, {}, path, reset)
+
+
+def _group_with_savepoints(
+    conn: sqlite3.Connection, jobs: Sequence[Callable[[WriteTx], Any]], path: str | None, reset: Callable[[], None]
+) -> list[Outcome]:
+    error = _begin(conn, path)
+    if error is not None:
+        return [(None, error) for _ in jobs]
     outcomes: list[Outcome] = []
     failed: dict[int, BaseException] = {}
     for index, job in enumerate(jobs):
@@ -152,12 +202,7 @@ def _group(
         outcomes.append((result, None))
         for hook in tx.after_commit:
             hook()
-    try:
-        conn.execute("COMMIT")
-    except sqlite3.Error:
-        logger.warning("a group commit of %d SQLite writes failed; running them one by one", len(jobs), exc_info=True)
-        return _redo_alone(conn, jobs, failed, path, reset)
-    return outcomes
+    return _commit(conn, jobs, outcomes, failed, path, reset)
 
 
 __all__ = ["Outcome", "RelaxedWrite", "WriteTx", "run_group", "run_transaction"]
