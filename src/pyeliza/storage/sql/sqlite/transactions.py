@@ -127,12 +127,15 @@ def run_group(
             conn.execute("PRAGMA synchronous=FULL")
 
 
-def _begin(conn: sqlite3.Connection, path: str | None) -> Exception | None:
+def _begin(
+    conn: sqlite3.Connection, jobs: Sequence[Callable[[WriteTx], Any]], path: str | None
+) -> list[Outcome] | None:
+    """Open the group's transaction; the outcome of every job when that fails."""
     try:
         _check_file(path)
         conn.execute("BEGIN IMMEDIATE")
     except Exception as exc:
-        return exc
+        return [(None, exc) for _ in jobs]
     return None
 
 
@@ -155,9 +158,9 @@ def _commit(
 def _group(
     conn: sqlite3.Connection, jobs: Sequence[Callable[[WriteTx], Any]], path: str | None, reset: Callable[[], None]
 ) -> list[Outcome]:
-    error = _begin(conn, path)
-    if error is not None:
-        return [(None, error) for _ in jobs]
+    not_begun = _begin(conn, jobs, path)
+    if not_begun is not None:
+        return not_begun
     outcomes: list[Outcome] = []
     hooked = False
     for job in jobs:
@@ -180,11 +183,11 @@ def _group(
 def _group_with_savepoints(
     conn: sqlite3.Connection, jobs: Sequence[Callable[[WriteTx], Any]], path: str | None, reset: Callable[[], None]
 ) -> list[Outcome]:
-    error = _begin(conn, path)
-    if error is not None:
-        return [(None, error) for _ in jobs]
-    outcomes: list[Outcome] = []
     failed: dict[int, BaseException] = {}
+    not_begun = _begin(conn, jobs, path)
+    if not_begun is not None:
+        return not_begun
+    outcomes: list[Outcome] = []
     for index, job in enumerate(jobs):
         tx = WriteTx(conn)
         conn.execute(f"SAVEPOINT {_SAVEPOINT}")
