@@ -8,6 +8,7 @@ from typing import Any
 
 from ....errors import InvalidInputError
 from ....types import AgentRunSummaryResult, Log, Relationship, new_uuid, now_ms
+from ....types.ids import new_ordered_uuid
 from ..codec import check_id, check_optional_id, dump_json, log_from_row, relationship_from_row
 from ..run_summaries import COUNTED_LOG_TYPES, MODEL_LOG_PREFIX, RUN_EVENT, fold_run_summaries, run_event_window
 from .database import WriteTx
@@ -18,8 +19,10 @@ class LogStore(SqliteStore):
     __slots__ = ()
 
     async def log(self, entry: Log) -> None:
+        """Insert a log row. A row without an id gets a time-ordered one, so the primary-key index grows at its end
+        (a random id dirtied a random index page per row, and each commit writes every dirty page to the WAL)."""
         values = (
-            check_id(entry.id or new_uuid(), "log.id"),
+            check_id(entry.id or new_ordered_uuid(), "log.id"),
             self._agent_id,
             check_id(entry.entity_id, "log.entity_id"),
             check_optional_id(entry.room_id, "log.room_id"),
@@ -28,22 +31,25 @@ class LogStore(SqliteStore):
             entry.created_at or now_ms(),
         )
 
-        def job(tx: WriteTx) -> None:
-            if values[3] is not None:
-                require_row(tx.conn, "rooms", values[3], "room")
+        def insert(tx: WriteTx) -> None:
             tx.conn.execute(
                 "INSERT INTO logs (id, agent_id, entity_id, room_id, type, body, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 values,
             )
 
+        def checked_insert(tx: WriteTx) -> None:
+            if values[3] is not None:
+                require_row(tx.conn, "rooms", values[3], "room")
+            insert(tx)
+
         room = values[3]
         recent = self._db.recent
-        if room is None or room in recent.rooms:
-            self._db.write_detached(job, what=f"the {entry.type!r} log row")
+        if room is None or room in recent.rooms:  # the foreign key still refuses a room deleted meanwhile
+            self._db.write_detached(insert, what=f"the {entry.type!r} log row")
             return
         generation = recent.generation
-        await self._db.write(job, relaxed=True)
+        await self._db.write(checked_insert, relaxed=True)
         recent.room_exists(room, generation)
 
     async def get_logs(
