@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 
 from ..types import Entity, Media, Memory, now_ms
 
@@ -39,8 +40,14 @@ def _names_by_id(entities: Sequence[Entity]) -> dict[str, str]:
 
 
 def _clock(timestamp_ms: int) -> str:
-    """``HH:MM`` in local time (an f-string of the fields costs less than half of ``strftime``)."""
-    moment = datetime.fromtimestamp(timestamp_ms / 1000)
+    """``HH:MM`` in local time."""
+    return _clock_of_minute(timestamp_ms // 60_000)
+
+
+@lru_cache(maxsize=4096)
+def _clock_of_minute(minute: int) -> str:
+    """The local ``HH:MM`` of a minute since the epoch; every composition renders the same 32 messages again."""
+    moment = datetime.fromtimestamp(minute * 60)
     return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
@@ -80,6 +87,7 @@ def format_message(message: Memory, names: dict[str, str], now: int | None = Non
 def format_messages(messages: Sequence[Memory], entities: Sequence[Entity], *, now: int | None = None) -> str:
     """Messages given newest-first, rendered oldest-first, one block per message (the input is not mutated)."""
     names = _names_by_id(entities)
+    now = now if now is not None else now_ms()
     blocks = (format_message(message, names, now) for message in reversed(messages) if message.entity_id)
     return "\n".join(block for block in blocks if block)
 

@@ -95,9 +95,10 @@ async def _get(runtime: AgentRuntime, message: Memory, state: State) -> Provider
     room: Room | None = reads[1]
     recent: list[Memory] = reads[2]
     elsewhere: list[Memory] = reads[3]
-    recent = without_embeddings(recent)
-    dialogue = [m for m in recent if not is_action_result(m)]
-    action_results = [m for m in recent if is_action_result(m)]
+    dialogue: list[Memory] = []
+    action_results: list[Memory] = []
+    for memory in without_embeddings(recent):
+        (action_results if is_action_result(memory) else dialogue).append(memory)
     post_format = room is not None and str(room.type) in _POST_ROOMS
     names: dict[str, str] = {e.id: e.names[0] for e in entities if e.id and e.names}
     names.setdefault(runtime.agent_id, runtime.character.name)
