@@ -109,20 +109,20 @@ class _Kept:
     @classmethod
     def of(cls, memory: Memory) -> _Kept:
         content, metadata = _containers(memory.content), _containers(memory.metadata)
-        snapshot: Memory = _copy_model(memory, (), _ReadOnlyMemory)
-        fields = snapshot.__dict__
-        fields["content"] = _copy_model(memory.content, content, _ReadOnlyContent)
-        fields["metadata"] = _copy_model(memory.metadata, metadata, _ReadOnlyMetadata)
-        return cls(memory, content, metadata, snapshot)
+        return cls(memory, content, metadata, _clone(memory, content, metadata, read_only=True))
 
     def handed_out(self) -> Memory:
         """A copy for a caller: its fields, content and metadata are the caller's own."""
-        memory = self.memory
-        copy: Memory = _copy_model(memory, ())
-        fields = copy.__dict__
-        fields["content"] = _copy_model(memory.content, self.content_containers)
-        fields["metadata"] = _copy_model(memory.metadata, self.metadata_containers)
-        return copy
+        return _clone(self.memory, self.content_containers, self.metadata_containers, read_only=False)
+
+
+def _clone(memory: Memory, content: tuple[str, ...], metadata: tuple[str, ...], *, read_only: bool) -> Memory:
+    """A copy of ``memory`` with copies of its content and metadata (of the read-only classes when asked)."""
+    copy: Memory = _copy_model(memory, (), _ReadOnlyMemory if read_only else None)
+    fields = copy.__dict__
+    fields["content"] = _copy_model(memory.content, content, _ReadOnlyContent if read_only else None)
+    fields["metadata"] = _copy_model(memory.metadata, metadata, _ReadOnlyMetadata if read_only else None)
+    return copy
 
 
 @dataclass(slots=True)
