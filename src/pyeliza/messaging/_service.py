@@ -107,14 +107,15 @@ class DefaultMessageService:
         if message.entity_id == self._runtime.agent_id:
             return MessageProcessingResult(did_respond=False, reason="self")
         assert message.id is not None
-        if await self._already_handled(message.id):
+        stored = await self._store_incoming(message)
+        if stored is False and await self._already_handled(message.id):
             return MessageProcessingResult(did_respond=False, reason="already_handled")
         self._rooms.announce(message.room_id, message.entity_id, message.id, message.created_at or now_ms())
         async with self._rooms.turn(message.room_id) as waited:
             if waited and await self._already_handled(message.id):  # handled while we waited for the room
                 return MessageProcessingResult(did_respond=False, reason="already_handled")
             # A task of its own gives the run a fresh context, so its run id never leaks into the caller.
-            return await asyncio.create_task(self._run(message, callback, on_stream_chunk))
+            return await asyncio.create_task(self._run(message, callback, on_stream_chunk, connect=stored is None))
 
     def latest_message_id(self, room_id: str, entity_id: str | None = None) -> str | None:
         """The newest message announced in a busy room, of ``entity_id`` or of any sender (``None`` when idle)."""
@@ -150,18 +151,33 @@ class DefaultMessageService:
             updates["metadata"] = MemoryMetadata(type=MemoryType.MESSAGE, timestamp=now_ms())
         return message.model_copy(update=updates) if updates else message
 
+    async def _store_incoming(self, message: Memory) -> bool | None:
+        """Store the incoming message (insert-or-ignore): ``True`` when it is new (so it cannot have been answered),
+        ``False`` when it was stored before, ``None`` when its room or sender does not exist yet (the run connects
+        them and stores it once it holds the room)."""
+        try:
+            return await self._adapter.create_memory_if_new(message, "messages")
+        except IntegrityError:
+            return None
+
     async def _already_handled(self, message_id: str) -> bool:
         reply = await self._adapter.get_memory_by_id(response_id_for(self._runtime.agent_id, message_id))
         return reply is not None
 
     # -- the run ---------------------------------------------------------------------------------------------
     async def _run(
-        self, message: Memory, callback: HandlerCallback | None, on_stream_chunk: StreamChunkCallback | None
+        self,
+        message: Memory,
+        callback: HandlerCallback | None,
+        on_stream_chunk: StreamChunkCallback | None,
+        *,
+        connect: bool,
     ) -> MessageProcessingResult:
         runtime = self._runtime
         assert message.id is not None
         response_id = response_id_for(runtime.agent_id, message.id)
-        await self._insert(message)
+        if connect:
+            await self._connect_and_insert(message)
         run_id = runtime.start_run(message.room_id, message)
         run = MessageRun(
             message=message,
@@ -246,16 +262,11 @@ class DefaultMessageService:
         return self._deliver(run, plan, mode)
 
     # -- steps -----------------------------------------------------------------------------------------------
-    async def _insert(self, message: Memory) -> None:
-        """Persist the incoming message (insert-or-ignore) before the run starts, so its log rows have a room.
-
-        A message from a room or entity that does not exist yet creates them through ``ensure_connection``.
-        """
-        try:
-            await self._adapter.create_memory(message, "messages")
-        except IntegrityError:
-            await connect_sender(self._runtime, message)
-            await self._adapter.create_memory(message, "messages")
+    async def _connect_and_insert(self, message: Memory) -> None:
+        """Create the unknown room or sender of a message through ``ensure_connection``, then store the message
+        (before the run starts, so its log rows have a room)."""
+        await connect_sender(self._runtime, message)
+        await self._adapter.create_memory(message, "messages")
 
     async def _store(self, run: MessageRun) -> None:
         """Queue the stored message's embedding without waiting for it and announce it (MESSAGE_RECEIVED)."""

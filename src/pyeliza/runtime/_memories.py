@@ -47,6 +47,10 @@ class MemoriesMixin(ModelsMixin):
                 )
         return await adapter.create_memory(memory, table_name, unique)
 
+    async def create_memory_if_new(self, memory: Memory, table_name: str) -> bool:
+        """Store a memory as it is (no embedding is made) unless its id is stored; ``True`` when this call did."""
+        return await self._require_adapter().create_memory_if_new(memory, table_name)
+
     async def queue_embedding_generation(self, memory: Memory | None, priority: str = "normal") -> None:
         """Ask the embedding service (EMBEDDING_GENERATION_REQUESTED) to embed a memory in the background."""
         if memory is None or memory.embedding is not None or not memory.content.text:

@@ -149,6 +149,13 @@ class DatabaseAdapter(Protocol):
     async def create_memory(self, memory: Memory, table_name: str, unique: bool | None = None) -> str:
         """Insert (or ignore an existing id) and return the id; the embedding is written in the same transaction."""
 
+    async def create_memory_if_new(self, memory: Memory, table_name: str) -> bool:
+        """``create_memory`` that tells whether this call inserted the row (``False``: the id was stored already).
+
+        The message pipeline stores every incoming message this way: a message inserted now cannot have been
+        answered before, so only a message seen before costs a second query.
+        """
+
     async def update_memory(self, memory: Memory | dict[str, Any]) -> bool: ...
     async def delete_memory(self, memory_id: str) -> None: ...
     async def delete_many_memories(self, memory_ids: Sequence[str]) -> None: ...

@@ -218,3 +218,17 @@ async def test_search_recall_at_10_is_exact_on_10k_memories(adapter: DatabaseAda
             MemorySearchParams(table_name="messages", embedding=query.tolist(), room_id=place.room_id, count=10)
         )
         assert [h.id for h in hits] == [ids[i] for i in expected]
+
+
+async def test_create_memory_if_new_tells_whether_it_inserted(adapter: DatabaseAdapter, place: Place) -> None:
+    plain = mem(place, "first", id=new_uuid())
+    assert await adapter.create_memory_if_new(plain, "messages") is True
+    assert await adapter.create_memory_if_new(plain, "messages") is False
+    with_vector = mem(place, "second", vec(1.0, 0.0, 0.5), id=new_uuid())
+    assert await adapter.create_memory_if_new(with_vector, "messages") is True
+    assert await adapter.create_memory_if_new(with_vector, "messages") is False
+    stored = await adapter.get_memories_by_ids([plain.id or "", with_vector.id or ""])
+    assert sorted(m.content.text or "" for m in stored) == ["first", "second"]
+    nowhere = mem(place, "nowhere", id=new_uuid()).model_copy(update={"room_id": new_uuid()})
+    with pytest.raises(IntegrityError):
+        await adapter.create_memory_if_new(nowhere, "messages")

@@ -161,7 +161,18 @@ class MemoryStore(AgentStore):
             )
 
     async def create_memory(self, memory: Memory, table_name: str, unique: bool | None = None) -> str:
-        """One statement, so one round trip: the duplicate probe, the memory and its vector (see ``insert_memory``)."""
+        memory_id, _ = await self._insert_memory(memory, table_name, unique)
+        return memory_id
+
+    async def create_memory_if_new(self, memory: Memory, table_name: str) -> bool:
+        _, inserted = await self._insert_memory(memory, table_name, None)
+        return inserted
+
+    async def _insert_memory(self, memory: Memory, table_name: str, unique: bool | None) -> tuple[str, bool]:
+        """One statement, so one round trip: the duplicate probe, the memory and its vector (see ``insert_memory``).
+
+        Returns the id and whether a row was inserted (the statement's tag counts the memory, or the vector row
+        that is written only with a new memory)."""
         table = check_table_name(table_name)
         memory_id = check_id(memory.id, "memory.id") if memory.id else new_uuid()
         embedding = memory.embedding
@@ -189,8 +200,8 @@ class MemoryStore(AgentStore):
             query = insert_memory(dimension, probe=probe, exact=self._database.exact_search)
         else:
             query = insert_memory(None, probe=False, exact=True)
-        await self._pool.execute("create memory", query, *args)
-        return memory_id
+        status = await self._pool.execute("create memory", query, *args)
+        return memory_id, status.endswith(" 1")
 
     async def update_memory(self, memory: Memory | dict[str, Any]) -> bool:
         if isinstance(memory, Memory):

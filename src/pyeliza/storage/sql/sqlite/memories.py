@@ -208,6 +208,15 @@ class MemoryStore(SqliteStore):
 
     # -- writes ------------------------------------------------------------------------------------------
     async def create_memory(self, memory: Memory, table_name: str, unique: bool | None = None) -> str:
+        memory_id, _ = await self._insert_memory(memory, table_name, unique)
+        return memory_id
+
+    async def create_memory_if_new(self, memory: Memory, table_name: str) -> bool:
+        _, inserted = await self._insert_memory(memory, table_name, None)
+        return inserted
+
+    async def _insert_memory(self, memory: Memory, table_name: str, unique: bool | None) -> tuple[str, bool]:
+        """Insert-or-ignore; the id and whether this call inserted the row."""
         table = check_table_name(table_name)
         memory_id = check_id(memory.id or new_uuid(), "memory.id")
         agent = check_id(memory.agent_id or self._agent_id, "memory.agent_id")
@@ -274,7 +283,7 @@ class MemoryStore(SqliteStore):
                 recent.added((agent, table, room), lambda: memory_from_row(row), stored["unique"])
         finally:
             recent.inserting -= 1
-        return result
+        return result, "unique" in stored
 
     def _check_dimension(self, tx: WriteTx, agent: str, vector: F32) -> bool:
         """Validate ``vector`` against the agent's declared size; declare it on first use. True if it was declared."""
