@@ -15,7 +15,6 @@ from ....prompts import (
     format_evaluator_names,
     format_evaluators,
 )
-from ....prompts._random import SHARED
 from ....runtime._eager import gather_eagerly
 from ....types import Action, Evaluator, Memory, Provider, ProviderResult, State, always_valid
 
@@ -38,9 +37,9 @@ async def _valid(runtime: AgentRuntime, item: Action | Evaluator, message: Memor
 async def _actions(runtime: AgentRuntime, message: Memory, state: State) -> ProviderResult:
     checks = await gather_eagerly([_valid(runtime, a, message, state) for a in runtime.actions])
     valid = [action for action, ok in zip(runtime.actions, checks, strict=True) if ok]
-    names = format_action_names(valid, rng=SHARED)
-    described = format_actions(valid, rng=SHARED)
-    examples = compose_action_examples(valid, 10, rng=SHARED)
+    names = format_action_names(valid)
+    described = format_actions(valid)
+    examples = compose_action_examples(valid, 10)
     parts = [
         f"Possible response actions: {names}" if names else "",
         add_header("# Available Actions", described),
@@ -76,7 +75,7 @@ async def _evaluators(runtime: AgentRuntime, message: Memory, state: State) -> P
     checks = await gather_eagerly([_valid(runtime, e, message, state) for e in runtime.evaluators])
     valid = [e for e, ok in zip(runtime.evaluators, checks, strict=True) if ok]
     described = add_header("# Available Evaluators", format_evaluators(valid))
-    examples = add_header("# Evaluator Examples", format_evaluator_examples(valid, rng=SHARED))
+    examples = add_header("# Evaluator Examples", format_evaluator_examples(valid))
     return ProviderResult(
         text="\n".join(part for part in (described, examples) if part),
         values={

@@ -144,19 +144,24 @@ class SqliteDatabase:
         self._check_open()
         return await self._reader.submit(job)
 
-    async def read_remembered(self, key: Hashable, job: Callable[[sqlite3.Connection], T]) -> T:
+    async def read_remembered(
+        self, key: Hashable, job: Callable[[sqlite3.Connection], T], *, counted_up: bool = False
+    ) -> T:
         """``read(job)`` answered from the rows remembered under ``key`` when it can be (``recent.py``).
 
         Only for reads of tables that nothing but window-dropping writes change; ``job`` returns immutable rows
         (the caller decodes them), and ``key`` names the query and every argument. A hit does not suspend.
+        ``counted_up``: the result is a count that ``create_memory`` keeps up to date, so it is kept only when no
+        insert overlapped the read (the read could include a row that the insert then counts again).
         """
         recent = self.recent
         rows = recent.remembered(key)
         if rows is not MISSING:
             return rows  # type: ignore[no-any-return]
-        generation = recent.generation
+        quiet, generation = recent.inserting == 0, recent.generation
         rows = await self.read(job)
-        recent.remember(key, rows, generation)
+        if not counted_up or (quiet and recent.inserting == 0):
+            recent.remember(key, rows, generation)
         return rows  # type: ignore[no-any-return]
 
     async def write(

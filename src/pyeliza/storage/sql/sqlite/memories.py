@@ -13,7 +13,7 @@ from ....types import Content, Memory, MemoryMetadata, MemorySearchParams, new_u
 from ..codec import check_id, check_ids, check_optional_id, dump_json, memory_from_row, model_json
 from ..rules import check_table_name, document_id_of
 from .database import WriteTx
-from .recent import MISSING, WINDOW, Key, count_key
+from .recent import WINDOW, Key, count_key
 from .store import SqliteStore, chunks, diagnose_missing, placeholders
 from .vector_index import F32, RowKeys, normalise
 
@@ -153,15 +153,9 @@ class MemoryStore(SqliteStore):
             sql += ' AND "unique" = 1'
         key: Key = (self._agent_id, check_table_name(table_name), check_id(room_id, "room_id"))
         args = (key[0], key[2], key[1])
-        recent, counted = self._db.recent, count_key(key, unique)
-        kept = recent.remembered(counted)
-        if kept is not MISSING:
-            return int(kept)
-        quiet, generation = recent.inserting == 0, recent.generation
-        total = int(await self._db.read(lambda c: c.execute(sql, args).fetchone()[0]))
-        if quiet and recent.inserting == 0:
-            recent.remember(counted, total, generation)
-        return total
+        return await self._db.read_remembered(
+            count_key(key, unique), lambda c: int(c.execute(sql, args).fetchone()[0]), counted_up=True
+        )
 
     # -- vector search -----------------------------------------------------------------------------------
     async def search_memories(self, params: MemorySearchParams) -> list[Memory]:

@@ -15,7 +15,8 @@ backend locks it), so everything written to it passes through this process and a
 
 The same drops forget ``rooms``, the rooms known to exist, whose log rows are written without waiting
 (``logs.py``), and the remembered rows: results of reads of tables that only dropping writes change (rooms,
-worlds, participants, entities, tasks), kept under a key naming the query (``SqliteDatabase.read_remembered``).
+worlds, participants, entities, tasks, relationships), of cache entries and of room counts, kept under a key
+naming the query (``SqliteDatabase.read_remembered``).
 The writes that keep the windows and touch remembered data maintain it themselves: ``create_memory`` counts
 the new memory into its room's remembered counts, ``set_cache`` forgets its key. Everything here runs on the
 event loop thread. The memories handed out are copies: a caller may change them; remembered rows are
@@ -142,8 +143,7 @@ class RecentMemories:
         self._remembered: dict[Hashable, Any] = {}
         self.generation = 0
         self.inserting = 0
-        """``create_memory`` calls submitted and not finished. A kept count is counted up by ``added``, so a count
-        is only kept when no insert overlapped its read (the read could include a row ``added`` counts again)."""
+        """``create_memory`` calls submitted and not finished (see ``read_remembered(counted_up=True)``)."""
         self.rooms: set[str] = set()
         """Ids of rooms known to exist (a write into them committed); dropped with the windows, as a room delete
         drops both. Log rows for these rooms are written without waiting (``LogStore.log``)."""
