@@ -5,7 +5,8 @@ holds), yet a task per coroutine costs its creation, a turn of the event loop an
 20 µs each; a composition started 12 provider tasks and the ACTIONS provider one per action. Python 3.12's
 eager task factory does the same as this module. The first step runs in a copy of the caller's context and a
 coroutine that has to wait goes on as a task in that same copy, so context variables behave as with
-``create_task``.
+``create_task``. A coroutine that ended in its first step gives a :class:`Finished` outcome: no future and no
+event-loop look-up (in Python 3.11 each look-up is a ``getpid`` system call).
 """
 
 from __future__ import annotations
@@ -44,37 +45,72 @@ class _Resumed(Generic[T]):
                     return stop.value  # type: ignore[no-any-return]
 
 
+class Finished(Generic[T]):
+    """The outcome of a coroutine that ended in its first step: a value or an error.
+
+    It answers like a done future (``done``, ``cancelled``, ``result``, ``exception``) and can be awaited, without
+    the loop look-up and the future a finished coroutine does not need.
+    """
+
+    __slots__ = ("_error", "_value")
+
+    def __init__(self, value: T | None, error: BaseException | None = None) -> None:
+        self._value = value
+        self._error = error
+
+    def done(self) -> bool:
+        return True
+
+    def cancelled(self) -> bool:
+        return isinstance(self._error, asyncio.CancelledError)
+
+    def exception(self) -> BaseException | None:
+        if isinstance(self._error, asyncio.CancelledError):
+            raise self._error
+        return self._error
+
+    def result(self) -> T:
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
+
+    def as_future(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future[T]:
+        future: asyncio.Future[T] = loop.create_future()
+        if isinstance(self._error, asyncio.CancelledError):
+            future.cancel()
+        elif self._error is not None:
+            future.set_exception(self._error)
+        else:
+            future.set_result(self._value)  # type: ignore[arg-type]
+        return future
+
+    def __await__(self) -> Generator[Any, None, T]:
+        yield from ()
+        return self.result()
+
+
 async def _continue(coro: Coroutine[Any, Any, T], first: Any) -> T:
     return await _Resumed(coro, first)
 
 
-def start_eagerly(coro: Coroutine[Any, Any, T]) -> asyncio.Future[T]:
-    """A finished future when ``coro`` completed in its first step, otherwise a task that goes on with it."""
-    loop = asyncio.get_running_loop()
+def start_eagerly(coro: Coroutine[Any, Any, T]) -> asyncio.Task[T] | Finished[T]:
+    """``coro``'s outcome when it completed in its first step, otherwise a task that goes on with it."""
     context = contextvars.copy_context()
     try:
         first = context.run(coro.send, None)
     except StopIteration as stop:
-        done: asyncio.Future[T] = loop.create_future()
-        done.set_result(stop.value)
-        return done
-    except asyncio.CancelledError:
-        cancelled: asyncio.Future[T] = loop.create_future()
-        cancelled.cancel()
-        return cancelled
-    except Exception as exc:
-        failed: asyncio.Future[T] = loop.create_future()
-        failed.set_exception(exc)
-        return failed
-    return loop.create_task(_continue(coro, first), context=context)
+        return Finished(stop.value)
+    except (Exception, asyncio.CancelledError) as exc:
+        return Finished(None, exc)
+    return asyncio.get_running_loop().create_task(_continue(coro, first), context=context)
 
 
 async def gather_eagerly(coros: Sequence[Coroutine[Any, Any, T]]) -> list[T]:
     """Like ``asyncio.gather(*coros)`` (results in order, the first error raised), tasks only where needed."""
-    futures = [start_eagerly(coro) for coro in coros]
-    if all(future.done() for future in futures):
-        for future in futures:
-            if not future.cancelled():
-                future.exception()  # marks every error retrieved, as gather does; result() raises the first
-        return [future.result() for future in futures]
-    return list(await asyncio.gather(*futures))
+    started = [start_eagerly(coro) for coro in coros]
+    finished = [item for item in started if isinstance(item, Finished)]
+    if len(finished) == len(started):
+        return [item.result() for item in finished]
+    loop = asyncio.get_running_loop()
+    waiting = [item.as_future(loop) if isinstance(item, Finished) else item for item in started]
+    return list(await asyncio.gather(*waiting))

@@ -10,12 +10,12 @@ from ..types import Memory, Provider, ProviderResult, State
 from ._connections import ConnectionsMixin
 from ._context import composition_scope
 from ._core import logger
-from ._eager import start_eagerly
+from ._eager import Finished, start_eagerly
 
 DEFAULT_PROVIDER_TIMEOUT_MS = 5000
 
 
-def _start(result: Awaitable[Any]) -> asyncio.Future[Any]:
+def _start(result: Awaitable[Any]) -> asyncio.Future[Any] | Finished[Any]:
     return start_eagerly(result) if asyncio.iscoroutine(result) else asyncio.ensure_future(result)
 
 
@@ -51,7 +51,7 @@ class StateMixin(ConnectionsMixin):
             return []
         runtime = self.as_runtime
         tasks = [_start(p.get(runtime, message, cached)) for p in providers]
-        waiting = [task for task in tasks if not task.done()]
+        waiting = [task for task in tasks if not isinstance(task, Finished) and not task.done()]
         late: set[asyncio.Future[Any]] = set()
         if waiting:
             try:
@@ -67,7 +67,7 @@ class StateMixin(ConnectionsMixin):
         return [self._provider_result(p, task, task in late, limit_s) for p, task in zip(providers, tasks, strict=True)]
 
     def _provider_result(
-        self, provider: Provider, task: asyncio.Future[Any], late: bool, limit_s: float
+        self, provider: Provider, task: asyncio.Future[Any] | Finished[Any], late: bool, limit_s: float
     ) -> ProviderResult:
         if late or task.cancelled():
             logger.error(

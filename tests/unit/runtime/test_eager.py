@@ -85,3 +85,20 @@ async def test_gather_eagerly_keeps_order_and_raises_the_first_error() -> None:
     assert await gather_eagerly([immediate(1), immediate(2)]) == [1, 2]
     with pytest.raises(ValueError, match="at once"):
         await gather_eagerly([immediate(1), fails_at_once()])
+
+
+async def test_an_outcome_cancelled_in_the_first_step_reads_like_a_cancelled_future() -> None:
+    async def cancelled_at_once() -> int:
+        raise asyncio.CancelledError
+
+    outcome = start_eagerly(cancelled_at_once())
+    assert outcome.done() and outcome.cancelled()
+    with pytest.raises(asyncio.CancelledError):
+        outcome.exception()
+    with pytest.raises(asyncio.CancelledError):
+        await gather_eagerly([waits(1), cancelled_at_once()])
+
+
+async def test_gather_eagerly_with_a_waiting_coroutine_still_raises_an_immediate_error() -> None:
+    with pytest.raises(ValueError, match="at once"):
+        await gather_eagerly([waits(1), fails_at_once()])

@@ -13,7 +13,7 @@ from collections.abc import Callable, Coroutine, Hashable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ...runtime._context import composition_results
-from ...runtime._eager import start_eagerly
+from ...runtime._eager import Finished, start_eagerly
 from ...types import Service
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ class SharedReads(Service):
                 return await fetch()  # the first caller was cancelled: read on our own
             return shared_result
         reading = start_eagerly(fetch())
-        if reading.done():
+        if isinstance(reading, Finished):
             return reading.result()
         self._in_flight[key] = reading
         try:
