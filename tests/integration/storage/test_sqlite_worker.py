@@ -138,8 +138,13 @@ async def queued_behind_gate(database: SqliteDatabase, writes: list[Awaitable[ob
     return statements[statements.index("COMMIT") + 1 :]  # after the gate job's own commit
 
 
-async def test_only_log_rows_commit_without_fsync(database: SqliteDatabase) -> None:
+async def test_with_synchronous_full_only_log_rows_commit_without_fsync(tmp_path: Path) -> None:
     """A group of log rows commits with synchronous=NORMAL; a group holding any other write commits with FULL."""
+    async with SqliteDatabase(str(tmp_path / "full.db"), synchronous="full") as database:
+        await _only_log_rows_relaxed(database)
+
+
+async def _only_log_rows_relaxed(database: SqliteDatabase) -> None:
     adapter, world_id = await agent_with_world(database)
     [room_id] = await adapter.create_rooms([Room(id=new_uuid(), source="t", type=ChannelType.GROUP, world_id=world_id)])
 
@@ -159,6 +164,21 @@ async def test_only_log_rows_commit_without_fsync(database: SqliteDatabase) -> N
     assert level == 2  # FULL
     assert len(await adapter.get_logs(room_id=room_id)) == 4
     assert await adapter.get_cache("k") == 1
+
+
+async def test_by_default_commits_skip_the_fsync_and_the_wal_is_synced_soon_after(tmp_path: Path) -> None:
+    async with SqliteDatabase(str(tmp_path / "normal.db"), sync_interval_s=0.3) as database:
+        adapter, _ = await agent_with_world(database)
+        level = await database.on_writer(lambda conn: conn.execute("PRAGMA synchronous").fetchone()[0])
+        assert level == 1  # NORMAL
+        await asyncio.sleep(0.7)
+        synced = database.wal_sync.syncs
+        await adapter.set_cache("k", 1)
+        assert database.wal_sync.syncs == synced  # not at the commit ...
+        await asyncio.sleep(0.8)
+        assert database.wal_sync.syncs == synced + 1  # ... but within the interval, with no further write
+        await asyncio.sleep(0.5)
+        assert database.wal_sync.syncs == synced + 1  # nothing new, no sync
 
 
 async def test_a_group_without_failures_runs_no_savepoints(database: SqliteDatabase) -> None:

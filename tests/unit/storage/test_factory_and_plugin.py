@@ -36,6 +36,16 @@ def test_sqlite_urls(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert isinstance(absolute, SqliteDatabase) and absolute.path == f"{tmp_path}/abs.db"
 
 
+def test_sqlite_durability_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("PYELIZA_SQLITE_SYNCHRONOUS", raising=False)
+    assert SqliteDatabase(str(tmp_path / "a.db")).synchronous == "normal"
+    monkeypatch.setenv("PYELIZA_SQLITE_SYNCHRONOUS", "FULL")
+    assert SqliteDatabase(str(tmp_path / "a.db")).synchronous == "full"
+    monkeypatch.setenv("PYELIZA_SQLITE_SYNCHRONOUS", "sometimes")
+    with pytest.raises(ConfigurationError, match="PYELIZA_SQLITE_SYNCHRONOUS must be 'normal' or 'full'"):
+        SqliteDatabase(str(tmp_path / "a.db"))
+
+
 @pytest.mark.parametrize("url", ["mysql://x", "sqlite://x.db", "sqlite:///:memory:", "sqlite:///"])
 def test_unsupported_urls_are_configuration_errors(url: str) -> None:
     with pytest.raises(ConfigurationError, match="URL"):

@@ -23,9 +23,10 @@ from ....errors import MigrationError, StorageError
 from ....types import now_ms
 from ...adapter import MigrationStatus, PluginSchema
 from .core_fingerprint import core_is_current, record_fingerprint
+from .durability import SYNC_INTERVAL_S, Synchronous, WalSync, synchronous_from_env
 from .lockfile import DatabaseLock
 from .recent import MISSING, RecentMemories
-from .transactions import Outcome, RelaxedWrite, WriteTx, run_group
+from .transactions import Outcome, RelaxedWrite, WriteTx, only_relaxed, run_group
 from .transactions import run_transaction as _transaction
 from .vector_index import RowKeys, VectorIndex
 from .worker import SqliteWorker
@@ -41,13 +42,16 @@ BUSY_TIMEOUT_MS = 5000
 LOAD_CHUNK_ROWS = 4096
 
 
-def _setup_writer(conn: sqlite3.Connection) -> None:
-    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-    if str(mode).lower() != "wal":
-        raise StorageError(f"SQLite refused WAL mode (got {mode})")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("PRAGMA foreign_keys=ON")
+def _writer_setup(synchronous: Synchronous) -> Callable[[sqlite3.Connection], None]:
+    def setup(conn: sqlite3.Connection) -> None:
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StorageError(f"SQLite refused WAL mode (got {mode})")
+        conn.execute(f"PRAGMA synchronous={synchronous.upper()}")
+        conn.execute("PRAGMA foreign_keys=ON")
+
+    return setup
 
 
 def _setup_reader(conn: sqlite3.Connection) -> None:
@@ -61,15 +65,29 @@ def _nothing(conn: sqlite3.Connection) -> None:
 
 
 class SqliteDatabase:
-    """An open SQLite file. ``adapter(agent_id)`` gives cheap per-agent views of it."""
+    """An open SQLite file. ``adapter(agent_id)`` gives cheap per-agent views of it.
+
+    ``synchronous``: when commits are fsynced (``durability.py``); default ``$PYELIZA_SQLITE_SYNCHRONOUS`` or
+    ``normal``. ``sync_interval_s``: how long a change may stay without an fsync.
+    """
 
     dialect_name = "sqlite"
 
-    def __init__(self, path: str) -> None:
+    def __init__(
+        self, path: str, *, synchronous: Synchronous | None = None, sync_interval_s: float = SYNC_INTERVAL_S
+    ) -> None:
         self.path = os.path.abspath(path)
         self.url = f"sqlite:///{self.path}"
+        self.synchronous: Synchronous = synchronous or synchronous_from_env()
+        self.wal_sync = WalSync(self.path, sync_interval_s)
         self._lock = DatabaseLock(self.path)
-        self._writer = SqliteWorker(self.path, "pyeliza-sqlite-writer", _setup_writer, self._run_write_group)
+        self._writer = SqliteWorker(
+            self.path,
+            "pyeliza-sqlite-writer",
+            _writer_setup(self.synchronous),
+            self._run_write_group,
+            housekeeping=self.wal_sync,
+        )
         self._reader = SqliteWorker(self.path, "pyeliza-sqlite-reader", _setup_reader)
         self._opened = False
         self._dialect: Dialect | None = None
@@ -172,9 +190,9 @@ class SqliteDatabase:
         relaxed: bool = False,
         keeps_recent: bool = False,
     ) -> T:
-        """Run ``job`` in a write transaction; writes queued at the same moment share one commit (one fsync).
+        """Run ``job`` in a write transaction; writes queued at the same moment share one commit.
 
-        ``relaxed`` (log rows): the commit may skip the fsync, see ``transactions.RelaxedWrite``; a relaxed job
+        ``relaxed`` (log rows): the commit may skip the fsync (``durability.py``); a relaxed job
         may only insert log rows. Unless ``relaxed`` or ``keeps_recent`` (the caller updates ``self.recent``
         itself), the windows of recent memories are dropped before and after the write (``recent.py``).
         """
@@ -210,7 +228,15 @@ class SqliteDatabase:
         return await self._writer.submit(lambda conn: _transaction(conn, job, begin, self.path))
 
     def _run_write_group(self, conn: sqlite3.Connection, jobs: Sequence[Callable[[WriteTx], object]]) -> list[Outcome]:
-        return run_group(conn, jobs, self.path, self.drop_indexes)
+        """With ``synchronous=full``, a group of log rows only commits without the fsync (``durability.py``)."""
+        relax = self.synchronous == "full" and only_relaxed(jobs)
+        if relax:
+            conn.execute("PRAGMA synchronous=NORMAL")
+        try:
+            return run_group(conn, jobs, self.path, self.drop_indexes)
+        finally:
+            if relax:
+                conn.execute("PRAGMA synchronous=FULL")
 
     async def on_writer(self, job: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``job`` on the writer thread outside a transaction (index loads)."""

@@ -1,23 +1,21 @@
 """Write transactions on the writer thread: one job alone, or the jobs queued together committed as a group.
 
 Group commit: the writer takes every write job already waiting in its queue and runs them in one
-``BEGIN IMMEDIATE ... COMMIT``. One commit means one fsync of the WAL for the whole group, and results are handed
-back only after that commit, so no caller hears "stored" before its rows are durable. Jobs run one after another
-without savepoints first (as a rule none fails, and a savepoint per job was half of the writer's statements);
-when one fails, the transaction is rolled back and the group runs again with each job inside its own savepoint:
-the failing job is rolled back to its savepoint and gets its own error, the others still commit. When SQLite
-abandons the whole transaction (an error that aborts it, or a failing ``COMMIT``), the jobs that had not failed
-run again, each in a transaction of its own. Jobs must therefore be safe to run again.
+``BEGIN IMMEDIATE ... COMMIT``: one commit (one fsync with ``synchronous=full``) for the whole group, and
+results are handed back only after that commit, so no caller hears "stored" before its rows are committed. Jobs
+run one after another without savepoints first (as a rule none fails, and a savepoint per job was half of the
+writer's statements); when one fails, the transaction is rolled back and the group runs again with each job
+inside its own savepoint: the failing job is rolled back to its savepoint and gets its own error, the others
+still commit. When SQLite abandons the whole transaction (an error that aborts it, or a failing ``COMMIT``), the
+jobs that had not failed run again, each in a transaction of its own. Jobs must therefore be safe to run again.
 
 Inside a group, a job's after-commit hooks (they only update derived in-memory state: the vector index, the
 cached embedding dimension) run as soon as its savepoint is released, so the next job of the group sees them,
 as it would after a commit of its own. If the group transaction is then lost, ``reset`` drops that derived
 state (it reloads from the tables) before the jobs run again.
 
-Durability: commits use ``synchronous=FULL`` (the WAL is fsynced before the commit returns). A group made only
-of :class:`RelaxedWrite` jobs (log rows) commits with ``synchronous=NORMAL``: in WAL mode that survives a crash
-of the process (the committed frames are in the OS page cache) but not a power loss; the next FULL commit
-fsyncs them too. Messages, replies and every other row keep FULL.
+Durability (``durability.py``): with ``synchronous=full`` a group made only of :class:`RelaxedWrite` jobs (log
+rows) commits with ``synchronous=NORMAL``, see ``SqliteDatabase._run_write_group``.
 """
 
 from __future__ import annotations
@@ -58,7 +56,7 @@ class RelaxedWrite:
         return self.job(tx)
 
 
-def _relaxed(jobs: Sequence[Callable[[WriteTx], Any]]) -> bool:
+def only_relaxed(jobs: Sequence[Callable[[WriteTx], Any]]) -> bool:
     return all(isinstance(job, RelaxedWrite) for job in jobs)
 
 
@@ -85,16 +83,10 @@ def run_transaction(conn: sqlite3.Connection, job: Callable[[WriteTx], T], begin
 
 
 def _alone(conn: sqlite3.Connection, job: Callable[[WriteTx], Any], path: str | None) -> Outcome:
-    relaxed = isinstance(job, RelaxedWrite)
     try:
-        if relaxed:
-            conn.execute("PRAGMA synchronous=NORMAL")
         return run_transaction(conn, job, "BEGIN IMMEDIATE", path), None
     except Exception as exc:
         return None, exc
-    finally:
-        if relaxed:
-            conn.execute("PRAGMA synchronous=FULL")
 
 
 def _redo_alone(
@@ -117,14 +109,7 @@ def run_group(
     """Run ``jobs`` in order in one transaction (see the module docstring); one (result, error) per job."""
     if len(jobs) == 1:
         return [_alone(conn, jobs[0], path)]
-    relaxed = _relaxed(jobs)
-    if relaxed:
-        conn.execute("PRAGMA synchronous=NORMAL")
-    try:
-        return _group(conn, jobs, path, reset)
-    finally:
-        if relaxed:
-            conn.execute("PRAGMA synchronous=FULL")
+    return _group(conn, jobs, path, reset)
 
 
 def _begin(
@@ -208,4 +193,4 @@ def _group_with_savepoints(
     return _commit(conn, jobs, outcomes, failed, path, reset)
 
 
-__all__ = ["Outcome", "RelaxedWrite", "WriteTx", "run_group", "run_transaction"]
+__all__ = ["Outcome", "RelaxedWrite", "WriteTx", "only_relaxed", "run_group", "run_transaction"]

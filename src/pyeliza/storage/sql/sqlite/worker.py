@@ -30,6 +30,9 @@ T = TypeVar("T")
 Job = Callable[[Any], Any]
 Outcome = tuple[Any, BaseException | None]
 GroupRunner = Callable[[sqlite3.Connection, Sequence[Job]], list[Outcome]]
+Housekeeping = Callable[[sqlite3.Connection], float | None]
+"""Runs on the worker thread after each batch and when its wait ran out; returns how many seconds from now it
+wants to run again (``None``: only after the next batch)."""
 
 MAX_BATCH = 64
 """Most jobs taken from the queue at once (and so most writes in one group transaction)."""
@@ -75,11 +78,14 @@ class SqliteWorker:
         name: str,
         setup: Callable[[sqlite3.Connection], None],
         group_runner: GroupRunner | None = None,
+        housekeeping: Housekeeping | None = None,
     ) -> None:
         self.path = path
         self._name = name
         self._setup = setup
         self._group_runner = group_runner
+        self._housekeeping = housekeeping
+        self._housekeeping_in: float | None = None
         self._queue: queue.SimpleQueue[list[_Item] | None] = queue.SimpleQueue()
         self._pending: dict[asyncio.AbstractEventLoop, list[_Item]] = {}
         self._flush_soon: set[asyncio.AbstractEventLoop] = set()
@@ -177,9 +183,27 @@ class SqliteWorker:
         finally:
             conn.close()
 
-    def _take_batch(self) -> tuple[list[_Item], bool]:
+    def _next_item(self, conn: sqlite3.Connection) -> list[_Item] | None:
+        """The next queue item; while waiting for it, run the housekeeping whenever it asked to run again."""
+        while self._housekeeping is not None and self._housekeeping_in is not None:
+            try:
+                return self._queue.get(timeout=self._housekeeping_in)
+            except queue.Empty:
+                self._keep_house(conn)
+        return self._queue.get()
+
+    def _keep_house(self, conn: sqlite3.Connection) -> None:
+        if self._housekeeping is None:
+            return
+        try:
+            self._housekeeping_in = self._housekeeping(conn)
+        except Exception:
+            logger.exception("SQLite housekeeping on %s failed", self.path)
+            self._housekeeping_in = None
+
+    def _take_batch(self, conn: sqlite3.Connection) -> tuple[list[_Item], bool]:
         """The jobs waiting now (at least one queue item, up to about ``MAX_BATCH`` jobs) and whether to stop."""
-        first = self._queue.get()
+        first = self._next_item(conn)
         if first is None:
             return [], True
         batch = list(first)
@@ -195,7 +219,7 @@ class SqliteWorker:
 
     def _serve(self, conn: sqlite3.Connection) -> None:
         while True:
-            items, stop = self._take_batch()
+            items, stop = self._take_batch(conn)
             deliveries: list[tuple[asyncio.AbstractEventLoop, Delivery]] = []
             start = 0
             while start < len(items):
@@ -213,6 +237,7 @@ class SqliteWorker:
                         logger.error("%s failed: %s", item.what, self._translate(error), exc_info=error)
                 start = end
             self._deliver(deliveries)
+            self._keep_house(conn)
             if stop:
                 self._fail_leftovers()
                 return
