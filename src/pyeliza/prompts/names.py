@@ -17,11 +17,41 @@ FIRST_NAMES: tuple[str, ...] = (
 NAME_PLACEHOLDER = re.compile(r"\{\{(name(?:10|[1-9]))\}\}")
 
 
+_MAX_SPLITS = 1024
+_splits: dict[str, tuple[list[str], list[str]]] = {}
+
+
+def _split(text: str) -> tuple[list[str], list[str]]:
+    """``text`` cut at its placeholders (literal, placeholder, literal, ...) and its distinct placeholders, sorted.
+
+    Remembered per text: prompts render the same few example texts with fresh names every time.
+    """
+    found = _splits.get(text)
+    if found is None:
+        pieces = NAME_PLACEHOLDER.split(text)
+        found = (pieces, sorted(set(pieces[1::2])))
+        if len(_splits) >= _MAX_SPLITS:
+            _splits.clear()
+        _splits[text] = found
+    return found
+
+
+def _pick_names(count: int, chooser: random.Random) -> list[str]:
+    """``count`` distinct random first names: a partial shuffle (``random.sample`` costs twice as much for two)."""
+    names = list(FIRST_NAMES)
+    for index in range(count):
+        other = index + int(chooser.random() * (len(names) - index))
+        names[index], names[other] = names[other], names[index]
+    return names[:count]
+
+
 def replace_name_placeholders(text: str, rng: random.Random | None = None) -> str:
     """Replace each ``{{nameN}}`` with a random first name, the same name for the same N, distinct per N."""
-    found = sorted(set(NAME_PLACEHOLDER.findall(text)))
+    pieces, found = _split(text)
     if not found:
         return text
-    chooser = rng or SHARED
-    chosen = dict(zip(found, chooser.sample(FIRST_NAMES, len(found)), strict=True))
-    return NAME_PLACEHOLDER.sub(lambda match: chosen[match.group(1)], text)
+    chosen = dict(zip(found, _pick_names(len(found), rng or SHARED), strict=True))
+    filled = pieces.copy()
+    for index in range(1, len(filled), 2):
+        filled[index] = chosen[filled[index]]
+    return "".join(filled)

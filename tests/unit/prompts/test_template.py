@@ -8,7 +8,7 @@ import pytest
 
 from pyeliza.errors import InvalidInputError
 from pyeliza.prompts import compile_template, compose_prompt, compose_prompt_from_state
-from pyeliza.prompts.names import FIRST_NAMES
+from pyeliza.prompts.names import FIRST_NAMES, replace_name_placeholders
 from pyeliza.types import State
 
 
@@ -63,6 +63,18 @@ def test_name_placeholders_in_values_and_templates_are_filled() -> None:
     assert rendered.endswith(f"{first} waves")
     unknown = compose_prompt({}, "hello {{name3}}", rng=random.Random(1))
     assert unknown.split()[1] in FIRST_NAMES
+
+
+def test_each_replacement_draws_distinct_names_afresh() -> None:
+    text = " ".join(f"{{{{name{n}}}}}" for n in range(1, 11)) + " / {{name1}}"
+    rng = random.Random(7)
+    seen: set[str] = set()
+    for _ in range(200):
+        *names, repeated = replace_name_placeholders(text, rng).replace(" /", "").split()
+        assert len(set(names)) == 10 and set(names) <= set(FIRST_NAMES) and repeated == names[0]
+        seen.update(names)
+    assert seen == set(FIRST_NAMES)
+    assert replace_name_placeholders("no placeholders", rng) == "no placeholders"
 
 
 def test_compiled_templates_are_cached() -> None:
