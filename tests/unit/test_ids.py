@@ -1,6 +1,10 @@
+import os
+import uuid
+
 import pytest
 
-from pyeliza.types import as_uuid, create_unique_uuid, lower_uuid, string_to_uuid, validate_uuid
+from pyeliza.types import as_uuid, create_unique_uuid, lower_uuid, new_uuid, string_to_uuid, validate_uuid
+from pyeliza.types.ids import _encode_uri_component
 
 ELIZA = "b850bc30-45f8-0041-a00a-83df46d8555d"
 
@@ -62,3 +66,34 @@ def test_uuid_checks_give_the_same_answer_the_first_and_the_second_time() -> Non
         assert lower_uuid("not-a-uuid") is None
         assert validate_uuid("a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4") is None
         assert lower_uuid(12345) is None
+
+
+def test_every_ascii_character_is_encoded_like_encode_uri_component() -> None:
+    every_ascii = "".join(chr(code) for code in range(128))
+    escaped = {"!", "'", "(", ")", "*", "-", ".", "_", "~"}
+    expected = "".join(c if c.isalnum() or c in escaped else f"%{ord(c):02X}" for c in every_ascii)
+    assert _encode_uri_component(every_ascii) == expected
+    assert _encode_uri_component("a b/ü€") == "a%20b%2F%C3%BC%E2%82%AC"
+
+
+def test_random_ids_are_version_4_and_distinct() -> None:
+    ids = [new_uuid() for _ in range(10_000)]
+    assert len(set(ids)) == len(ids)
+    for text in ids[:100]:
+        parsed = uuid.UUID(text)
+        assert parsed.version == 4 and parsed.variant == uuid.RFC_4122 and str(parsed) == text
+    assert {i[14] for i in ids} == {"4"} and len({i[0] for i in ids}) == 16
+
+
+def test_a_forked_child_draws_other_random_ids_than_its_parent() -> None:
+    new_uuid()  # the parent now holds unused random bytes
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.write(write, new_uuid().encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    child = os.read(read, 64).decode()
+    os.close(read)
+    assert child != new_uuid()

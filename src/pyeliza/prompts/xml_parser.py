@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from .parsing import parse_json_object
 
@@ -24,8 +23,7 @@ DEFAULT_RAW_KEYS: frozenset[str] = frozenset({"text", "thought", "reasoning", "p
 """Keys whose content is prose: kept as text even when it contains markup."""
 
 
-@dataclass(frozen=True)
-class _Element:
+class _Element(NamedTuple):
     name: str
     start: int
     inner_start: int
@@ -69,6 +67,8 @@ def _children(text: str) -> list[_Element]:
 
 def unescape_xml(text: str) -> str:
     """Undo the five predefined XML entities (``&amp;`` last, so ``&amp;lt;`` stays ``&lt;``)."""
+    if "&" not in text:
+        return text
     return (
         text.replace("&lt;", "<")
         .replace("&gt;", ">")
@@ -112,7 +112,7 @@ def parse_key_value_xml(text: str | None) -> dict[str, Any] | None:
 
 
 def _element_value(inner: str, raw: bool, raw_keys: frozenset[str]) -> Any:
-    elements = [] if raw else _children(inner)
+    elements = [] if raw or "<" not in inner else _children(inner)
     if not elements:
         return unescape_xml(inner).strip()
     gaps = [inner[: elements[0].start], inner[elements[-1].end :]]
