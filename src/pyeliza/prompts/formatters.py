@@ -65,11 +65,35 @@ def _attachment_text(attachments: Sequence[Media]) -> str:
     return f" (Attachments: {separator.join(rendered)})"
 
 
+_MAX_RENDERED = 1024
+_rendered: dict[int, tuple[Memory, str, str, str]] = {}
+"""Renderings of frozen memories (the shared snapshots of a room's conversation) by ``id(memory)``: the memory,
+the sender name, the relative time and the text. Each entry holds its memory, so the id cannot be reused."""
+
+
 def format_message(message: Memory, names: dict[str, str], now: int | None = None) -> str:
-    """One message as up to four lines: text, internal thought, actions, attachments."""
+    """One message as up to four lines: text, internal thought, actions, attachments.
+
+    A frozen memory renders the same way for the same name and relative time, and every composition renders the
+    same conversation again: those renderings are remembered.
+    """
     name = names.get(message.entity_id, UNKNOWN_USER)
     created = message.created_at if message.created_at is not None else (now if now is not None else now_ms())
-    stamp = f"{_clock(created)} ({format_timestamp(created, now)}) [{message.entity_id}]"
+    ago = format_timestamp(created, now)
+    if message.created_at is None or not message.model_config.get("frozen"):
+        return _render(message, name, created, ago)
+    kept = _rendered.get(id(message))
+    if kept is not None and kept[0] is message and kept[1] == name and kept[2] == ago:
+        return kept[3]
+    text = _render(message, name, created, ago)
+    if len(_rendered) >= _MAX_RENDERED:
+        _rendered.clear()
+    _rendered[id(message)] = (message, name, ago, text)
+    return text
+
+
+def _render(message: Memory, name: str, created: int, ago: str) -> str:
+    stamp = f"{_clock(created)} ({ago}) [{message.entity_id}]"
     content = message.content
     lines: list[str] = []
     if content.text:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
+from pydantic import ConfigDict
+
 from pyeliza.prompts import (
     add_header,
     compose_action_examples,
@@ -74,6 +76,24 @@ def test_format_messages_oldest_first_with_thoughts_actions_and_attachments() ->
         f"(Eliza's internal thought: be kind)\n{bot_clock} (just now) [{BOT}] (Eliza's actions: REPLY)"
     )
     assert newest_first[0].entity_id == BOT
+
+
+class _FrozenMemory(Memory):
+    model_config = ConfigDict(frozen=True)
+
+
+def test_a_frozen_memory_renders_again_with_the_current_name_and_relative_time() -> None:
+    frozen = _FrozenMemory(entity_id=ANN, room_id=ROOM, content=Content(text="hi"), created_at=NOW - 30_000)
+    first = format_messages([frozen], ENTITIES, now=NOW)
+    assert first.endswith("(just now) [" + ANN + "] Ann: hi")
+    assert format_messages([frozen], ENTITIES, now=NOW + 1_000) == first
+    assert format_messages([frozen], ENTITIES, now=NOW + 120_000).endswith("(2 minutes ago) [" + ANN + "] Ann: hi")
+    renamed = [Entity(id=ANN, names=["Anna"])]
+    assert format_messages([frozen], renamed, now=NOW + 120_000).endswith("] Anna: hi")
+    mutable = _message(ANN, NOW - 30_000, text="before")
+    assert format_messages([mutable], ENTITIES, now=NOW).endswith("Ann: before")
+    mutable.content.text = "after"
+    assert format_messages([mutable], ENTITIES, now=NOW).endswith("Ann: after")
 
 
 def test_unknown_sender_is_named() -> None:
