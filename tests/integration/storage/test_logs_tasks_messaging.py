@@ -25,8 +25,19 @@ async def test_logs(adapter: DatabaseAdapter, place: Place) -> None:
     ghost_room = new_uuid()
     with pytest.raises(IntegrityError, match=ghost_room):
         await adapter.log(Log(entity_id=place.entity_id, room_id=ghost_room, type="x"))
-    with pytest.raises(InvalidInputError):
-        await adapter.log(Log(entity_id=place.entity_id, type="x", body={"bad": float("nan")}))
+
+
+async def test_log_bodies_keep_what_json_can_hold_and_refuse_the_rest(adapter: DatabaseAdapter, place: Place) -> None:
+    """A log row records work that happened: a NaN becomes null rather than costing the row; objects JSON cannot
+    describe and oversized bodies are refused with a clear error."""
+    body = {"score": float("nan"), "limit": float("inf"), "counts": {7: "int key"}, "big": 2**70, "text": "ünï"}
+    await adapter.log(Log(entity_id=place.entity_id, room_id=place.room_id, type="odd", body=body))
+    [stored] = await adapter.get_logs(room_id=place.room_id, type="odd")
+    assert stored.body == {"score": None, "limit": None, "counts": {"7": "int key"}, "big": 2**70, "text": "ünï"}
+    with pytest.raises(InvalidInputError, match="not valid JSON"):
+        await adapter.log(Log(entity_id=place.entity_id, type="x", body={"bad": object()}))
+    with pytest.raises(InvalidInputError, match="over the limit"):
+        await adapter.log(Log(entity_id=place.entity_id, type="x", body={"prompt": "x" * (1024 * 1024)}))
 
 
 async def test_run_summaries_fold_run_events_and_counts(adapter: DatabaseAdapter, place: Place) -> None:

@@ -8,10 +8,12 @@ as text (SQLite, asyncpg without a codec) or already decoded. Every check raises
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+import orjson
 from pydantic import BaseModel
 from pydantic_core import PydanticSerializationError
 
@@ -72,6 +74,34 @@ def dump_json(value: Any, what: str, *, limit: int = MAX_JSON_BYTES) -> str:
     if size > limit:
         raise InvalidInputError(f"{what} is {size} bytes of JSON, over the limit of {limit} bytes")
     return text
+
+
+def dump_log_body(body: Any, what: str, *, limit: int = MAX_JSON_BYTES) -> str:
+    """Encode a log body as compact JSON with orjson.
+
+    Log bodies carry whole prompts (8-11 KB per model call), and the standard library's encoder spent about
+    15 µs on each: 7 % of the instructions of a W5 message. A log row is a record of work that happened, so a
+    value JSON cannot hold does not cost the row: NaN and infinities become ``null`` and dates their ISO form.
+    What orjson refuses (integers beyond 64 bits, unknown objects) goes through :func:`dump_json`.
+    """
+    try:
+        data = orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:
+        return dump_json(_finite(body), what, limit=limit)
+    if len(data) > limit:
+        raise InvalidInputError(f"{what} is {len(data)} bytes of JSON, over the limit of {limit} bytes")
+    return data.decode()
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with NaN and infinities replaced by ``None`` in every nested dict, list and tuple."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
 
 
 def optional_json(value: Any, what: str) -> str | None:

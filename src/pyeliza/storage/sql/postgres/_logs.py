@@ -7,7 +7,7 @@ from typing import Any
 from ....errors import InvalidInputError
 from ....types import AgentRunSummaryResult, Log, now_ms
 from ....types.ids import new_ordered_uuid
-from ..codec import check_id, check_optional_id, dump_json, log_from_row
+from ..codec import check_id, check_optional_id, dump_log_body, log_from_row
 from ..run_summaries import COUNTED_LOG_TYPES, MODEL_LOG_PREFIX, RUN_EVENT, fold_run_summaries, run_event_window
 from ._base import StoreBase
 
@@ -22,7 +22,7 @@ class LogStore(StoreBase):
             self._agent,
             check_id(entry.entity_id, "log.entity_id"),
             check_optional_id(entry.room_id, "log.room_id"),
-            dump_json(entry.body, "log body"),
+            dump_log_body(entry.body, "log body"),
             entry.type,
             entry.created_at or now_ms(),
         )

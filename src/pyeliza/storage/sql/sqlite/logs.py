@@ -9,7 +9,7 @@ from typing import Any
 from ....errors import InvalidInputError
 from ....types import AgentRunSummaryResult, Log, Relationship, new_uuid, now_ms
 from ....types.ids import new_ordered_uuid
-from ..codec import check_id, check_optional_id, dump_json, log_from_row, relationship_from_row
+from ..codec import check_id, check_optional_id, dump_json, dump_log_body, log_from_row, relationship_from_row
 from ..run_summaries import COUNTED_LOG_TYPES, MODEL_LOG_PREFIX, RUN_EVENT, fold_run_summaries, run_event_window
 from .database import WriteTx
 from .store import SqliteStore, placeholders, require_row
@@ -27,7 +27,7 @@ class LogStore(SqliteStore):
             check_id(entry.entity_id, "log.entity_id"),
             check_optional_id(entry.room_id, "log.room_id"),
             entry.type,
-            dump_json(entry.body, f"body of {entry.type!r} log"),
+            dump_log_body(entry.body, f"body of {entry.type!r} log"),
             entry.created_at or now_ms(),
         )
 
