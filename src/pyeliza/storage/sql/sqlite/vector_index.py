@@ -13,6 +13,7 @@ bound reaches the threshold are scored in full.
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -32,10 +33,11 @@ def normalise(values: list[float] | F32, what: str = "embedding") -> F32:
     vector = np.asarray(values, dtype=np.float32)
     if vector.ndim != 1:
         raise InvalidInputError(f"{what} must be a flat list of numbers")
-    if not np.all(np.isfinite(vector)):
+    wide = vector.astype(np.float64)  # float32 squares of large values overflow
+    square = float(np.dot(wide, wide))  # NaN or infinite exactly when a value is: cheaper than numpy's reductions
+    if not math.isfinite(square):
         raise InvalidInputError(f"{what} contains NaN or infinite values")
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm > 0 else vector
+    return vector / np.float32(math.sqrt(square)) if square > 0 else vector
 
 
 def _matvec(matrix: F32, vector: F32) -> F32:
