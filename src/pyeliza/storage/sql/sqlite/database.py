@@ -218,6 +218,7 @@ class SqliteDatabase:
         """Return once every ``write_detached`` job queued before this call has run (readers of logs call it)."""
         if self._detached_since_barrier:
             self._detached_since_barrier = False
+            self._writer.flush_detached()
             self._barrier = self._writer.submit(_nothing)
         if self._barrier is not None and not self._barrier.done():
             await asyncio.shield(self._barrier)

@@ -14,6 +14,12 @@ from ..run_summaries import COUNTED_LOG_TYPES, MODEL_LOG_PREFIX, RUN_EVENT, fold
 from .database import WriteTx
 from .store import SqliteStore, placeholders, require_row
 
+_INSERT = "INSERT INTO logs (id, agent_id, entity_id, room_id, type, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+_INSERT_IF_ROOM = (
+    "INSERT INTO logs (id, agent_id, entity_id, room_id, type, body, created_at) "
+    "SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM rooms WHERE id = ?)"
+)
+
 
 class LogStore(SqliteStore):
     __slots__ = ()
@@ -32,21 +38,25 @@ class LogStore(SqliteStore):
         )
 
         def insert(tx: WriteTx) -> None:
-            tx.conn.execute(
-                "INSERT INTO logs (id, agent_id, entity_id, room_id, type, body, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                values,
-            )
+            tx.conn.execute(_INSERT, values)
 
         def checked_insert(tx: WriteTx) -> None:
             if values[3] is not None:
                 require_row(tx.conn, "rooms", values[3], "room")
             insert(tx)
 
+        def insert_unless_room_deleted(tx: WriteTx) -> None:
+            tx.conn.execute(_INSERT_IF_ROOM, (*values, values[3]))
+
         room = values[3]
         recent = self._db.recent
-        if room is None or room in recent.rooms:  # the foreign key still refuses a room deleted meanwhile
+        if room is None:
             self._db.write_detached(insert, what=f"the {entry.type!r} log row")
+            return
+        if room in recent.rooms:
+            # A detached row may commit after a later delete of its room: it is then dropped, as the delete's
+            # cascade would have dropped it (the foreign key would refuse it).
+            self._db.write_detached(insert_unless_room_deleted, what=f"the {entry.type!r} log row")
             return
         generation = recent.generation
         await self._db.write(checked_insert, relaxed=True)
