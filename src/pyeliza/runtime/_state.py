@@ -110,31 +110,54 @@ class StateMixin(ConnectionsMixin):
         handling and a timeout (``PROVIDER_TIMEOUT_MS``, default 5000). Within one message id state accumulates
         through the bounded state cache unless ``skip_cache``.
         """
+        return await self._compose(message, include_list, only_include, skip_cache, reuse=False)
+
+    async def _compose(
+        self,
+        message: Memory,
+        include_list: Sequence[str] | None,
+        only_include: bool,
+        skip_cache: bool,
+        *,
+        reuse: bool,
+    ) -> State:
+        """``compose_state``; with ``reuse``, a selected provider outside ``include_list`` that already has a
+        result in the message's cached state keeps that result instead of running again."""
         cached = None if skip_cache or not message.id else self.state_cache.get(message.id)
         base = cached or _empty_state()
         providers = self._select_providers(include_list, only_include)
+        earlier: dict[str, Any] = dict(base.data.get("providers") or {})
+        if reuse:
+            again = set(include_list or ())
+            to_run = [p for p in providers if p.name in again or p.name not in earlier]
+        else:
+            to_run = providers
         timeout = self._provider_timeout_s()
         with composition_scope():
-            results = await self._run_providers(providers, message, base, timeout)
-
-        results_by_name: dict[str, Any] = dict(base.data.get("providers") or {})
-        texts: list[str] = []
-        values: dict[str, Any] = dict(base.values)
-        fresh_names: set[str] = set()
-        for provider, result in zip(providers, results, strict=True):
-            fresh_names.add(provider.name)
-            results_by_name[provider.name] = {
+            results = await self._run_providers(to_run, message, base, timeout)
+        fresh = {
+            provider.name: {
                 "text": result.text or "",
                 "values": result.values or {},
                 "data": result.data or {},
                 "providerName": provider.name,
             }
-            if result.text and result.text.strip():
-                texts.append(result.text)
-            values.update(result.values or {})
-        for name, earlier in results_by_name.items():
-            if name not in fresh_names:
-                values.update(earlier.get("values") or {})
+            for provider, result in zip(to_run, results, strict=True)
+        }
+        results_by_name = {**earlier, **fresh}
+        texts: list[str] = []
+        values: dict[str, Any] = dict(base.values)
+        selected_names: set[str] = set()
+        for provider in providers:
+            selected_names.add(provider.name)
+            entry = results_by_name[provider.name]
+            provider_text = entry.get("text") or ""
+            if provider_text.strip():
+                texts.append(provider_text)
+            values.update(entry.get("values") or {})
+        for name, entry in results_by_name.items():
+            if name not in selected_names:
+                values.update(entry.get("values") or {})
         text = "\n".join(texts)
         values["providers"] = text
         state = State(values=values, data={**base.data, "providers": results_by_name}, text=text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pyeliza.testing import Conversation, xml_reflection, xml_reply, xml_response
+from pyeliza.types import Evaluator, Memory, Provider, ProviderResult, State
 
 from .conftest import Agent
 
@@ -57,3 +58,33 @@ async def test_facts_provider_skips_the_embedding_call_without_facts(agent: Agen
     state = await agent.runtime.compose_state(conv.message("anything"), ["FACTS"], only_include=True)
     assert state.values.get("facts") == ""
     assert "TEXT_EMBEDDING" not in calls
+
+
+async def test_evaluators_after_a_simple_reply_keep_the_runs_provider_results(agent: Agent) -> None:
+    """The evaluators' composition reads the conversation again but keeps what the other providers gave the plan;
+    after an action ran, everything is composed again."""
+    runtime = agent.runtime
+    runs: list[str] = []
+    seen: list[State] = []
+
+    async def counted(_runtime: object, message: Memory, _state: State) -> ProviderResult:
+        runs.append(message.content.text or "")
+        return ProviderResult(text=f"# Counted\nrun {len(runs)}")
+
+    async def probe(_runtime: object, _message: Memory, state: State | None, *_: object) -> None:
+        assert state is not None
+        seen.append(state)
+
+    runtime.register_provider(Provider(name="COUNTED", description="counts its runs", get=counted))
+    runtime.register_evaluator(Evaluator(name="PROBE", description="looks at the state", handler=probe))
+    conv = await Conversation.start(runtime, user_name="Bob")
+
+    agent.large.add(xml_reply("Lisbon is lovely."))
+    await conv.say("I live in Lisbon.")
+    assert runs == ["I live in Lisbon."]  # the plan's composition only
+    assert "run 1" in seen[-1].text and "Lisbon is lovely." in seen[-1].values["recentMessages"]
+
+    agent.large.add(xml_reply("", actions=["REPLY"], providers=["FACTS"]), xml_response(text="Nurses rock."))
+    await conv.say("I work as a nurse.")
+    assert len(runs) > 2 and f"run {len(runs)}" in seen[-1].text  # composed again after the REPLY action
+    assert "Nurses rock." in seen[-1].values["recentMessages"]
