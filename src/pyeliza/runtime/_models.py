@@ -166,7 +166,7 @@ class ModelsMixin(RunsMixin):
             "provider": provider,
             "actionContext": {"actionName": action.action_name, "actionId": action.action_id} if action else None,
             "prompt": prompt,
-            "response": _loggable(value),
+            "response": "[array]" if is_embedding and isinstance(value, list) else _loggable(value),
         }
         if usage is not None:
             body["usage"] = {
