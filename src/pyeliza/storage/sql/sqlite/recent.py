@@ -100,29 +100,31 @@ def _copy_model(model: Any, containers: tuple[str, ...], cls: type[BaseModel] | 
 
 @dataclass(slots=True, frozen=True)
 class _Kept:
-    """A memory of a window with the names of its content's and metadata's list and dict fields."""
+    """A memory of a window, as its read-only snapshot, with the names of its content's and metadata's list and
+    dict fields. Copies for callers are made from the snapshot: a window holds one model per memory, not two
+    (window memories outlive young garbage collections, and the objects they hold decide how often the full
+    collection runs)."""
 
-    memory: Memory
+    snapshot: Memory
     content_containers: tuple[str, ...]
     metadata_containers: tuple[str, ...]
-    snapshot: Memory
 
     @classmethod
     def of(cls, memory: Memory) -> _Kept:
         content, metadata = _containers(memory.content), _containers(memory.metadata)
-        return cls(memory, content, metadata, _clone(memory, content, metadata, read_only=True))
+        return cls(_clone(memory, content, metadata, read_only=True), content, metadata)
 
     def handed_out(self) -> Memory:
         """A copy for a caller: its fields, content and metadata are the caller's own."""
-        return _clone(self.memory, self.content_containers, self.metadata_containers, read_only=False)
+        return _clone(self.snapshot, self.content_containers, self.metadata_containers, read_only=False)
 
 
 def _clone(memory: Memory, content: tuple[str, ...], metadata: tuple[str, ...], *, read_only: bool) -> Memory:
-    """A copy of ``memory`` with copies of its content and metadata (of the read-only classes when asked)."""
-    copy: Memory = _copy_model(memory, (), _ReadOnlyMemory if read_only else None)
+    """A copy of ``memory`` with copies of its content and metadata, of the read-only classes or the plain ones."""
+    copy: Memory = _copy_model(memory, (), _ReadOnlyMemory if read_only else Memory)
     fields = copy.__dict__
-    fields["content"] = _copy_model(memory.content, content, _ReadOnlyContent if read_only else None)
-    fields["metadata"] = _copy_model(memory.metadata, metadata, _ReadOnlyMetadata if read_only else None)
+    fields["content"] = _copy_model(memory.content, content, _ReadOnlyContent if read_only else Content)
+    fields["metadata"] = _copy_model(memory.metadata, metadata, _ReadOnlyMetadata if read_only else MemoryMetadata)
     return copy
 
 
@@ -209,12 +211,12 @@ class RecentMemories:
             return
         position = _order(memory)
         index = 0
-        while index < len(memories) and _order(memories[index].memory) > position:
+        while index < len(memories) and _order(memories[index].snapshot) > position:
             index += 1
         if index == len(memories) and not window.whole_room:
             return  # older than the window: the window still holds the room's newest memories
         memories.insert(index, _Kept.of(memory))
         window.ids.add(memory.id)
         if len(memories) > WINDOW:
-            window.ids.discard(memories.pop().memory.id)
+            window.ids.discard(memories.pop().snapshot.id)
             window.whole_room = False
