@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pyeliza.errors import IntegrityError
+from pyeliza.errors import IntegrityError, StorageError
 from pyeliza.storage.sql.sqlite import SqliteAdapter, SqliteDatabase
 from pyeliza.storage.sql.sqlite.database import WriteTx
 from pyeliza.types import Agent, ChannelType, Entity, Log, Room, World, new_uuid
@@ -154,3 +154,44 @@ async def test_a_lone_log_row_is_written_after_a_short_delay(database: SqliteDat
     assert commits[0] == 0  # waiting for company
     await asyncio.sleep(0.2)
     assert commits[0] == 1  # written on its own after the delay, without anybody asking
+
+
+async def test_many_rows_travel_as_one_job_and_a_bad_row_loses_only_itself(
+    database: SqliteDatabase, caplog: pytest.LogCaptureFixture
+) -> None:
+    adapter, room_id = await agent_in_room(database)
+    await adapter.log(entry(adapter, room_id, 0))
+    orphan = database.adapter(new_uuid())  # its agent does not exist: the foreign key refuses its rows
+    commits = commits_counted(database)
+    with caplog.at_level(logging.ERROR, logger="pyeliza.storage.sqlite"):
+        for n in range(1, 251):
+            await adapter.log(entry(adapter, room_id if n % 2 else None, n))
+            if n == 120:
+                await orphan.log(Log(entity_id=orphan.agent_id, type="row", body={"n": -1}))
+        await database.detached_writes_done()
+    assert commits[0] == 1  # one group transaction for all the rows
+    stored = await adapter.get_logs(type="row", count=1000)
+    assert sorted(log.body["n"] for log in stored) == list(range(251))
+    assert [r.getMessage() for r in caplog.records if "log row was not written" in r.getMessage()] == [
+        "the 'row' log row was not written: FOREIGN KEY constraint failed"
+    ]
+
+
+async def test_a_batch_run_again_after_a_failing_neighbour_keeps_its_rows(database: SqliteDatabase) -> None:
+    adapter, room_id = await agent_in_room(database)
+    await adapter.log(entry(adapter, room_id, 0))
+    gate, held = await hold_writer(database)
+    for n in range(1, 4):
+        await adapter.log(entry(adapter, room_id, n))
+    database._writer.flush_detached()  # the batch waits in the queue behind the held job ...
+
+    def fail(tx: WriteTx) -> None:
+        tx.conn.execute("INSERT INTO no_such_table VALUES (1)")
+
+    failing = asyncio.ensure_future(database.write(fail, keeps_recent=True))  # ... and shares a group with this
+    await asyncio.sleep(0.05)
+    gate.set()
+    await held
+    with pytest.raises(StorageError, match="no_such_table"):
+        await failing
+    assert sorted(log.body["n"] for log in await adapter.get_logs(type="row", count=10)) == [0, 1, 2, 3]

@@ -25,6 +25,7 @@ from ...adapter import MigrationStatus, PluginSchema
 from .core_fingerprint import core_is_current, record_fingerprint
 from .durability import SYNC_INTERVAL_S, Synchronous, WalSync, synchronous_from_env
 from .lockfile import DatabaseLock
+from .log_rows import LogRowBatch
 from .recent import MISSING, RecentMemories
 from .transactions import Outcome, RelaxedWrite, WriteTx, only_relaxed, run_group
 from .transactions import run_transaction as _transaction
@@ -95,6 +96,7 @@ class SqliteDatabase:
         self.dimensions: dict[str, tuple[int, str | None] | None] = {}
         self.recent = RecentMemories()
         self._detached_since_barrier = False
+        self.log_rows = LogRowBatch(lambda job: self.write_detached(job, what="a batch of log rows"))
         self._barrier: asyncio.Future[None] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------------

@@ -15,10 +15,6 @@ from .database import WriteTx
 from .store import SqliteStore, placeholders, require_row
 
 _INSERT = "INSERT INTO logs (id, agent_id, entity_id, room_id, type, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-_INSERT_IF_ROOM = (
-    "INSERT INTO logs (id, agent_id, entity_id, room_id, type, body, created_at) "
-    "SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM rooms WHERE id = ?)"
-)
 
 
 class LogStore(SqliteStore):
@@ -37,26 +33,15 @@ class LogStore(SqliteStore):
             entry.created_at or now_ms(),
         )
 
-        def insert(tx: WriteTx) -> None:
-            tx.conn.execute(_INSERT, values)
-
         def checked_insert(tx: WriteTx) -> None:
             if values[3] is not None:
                 require_row(tx.conn, "rooms", values[3], "room")
-            insert(tx)
-
-        def insert_unless_room_deleted(tx: WriteTx) -> None:
-            tx.conn.execute(_INSERT_IF_ROOM, (*values, values[3]))
+            tx.conn.execute(_INSERT, values)
 
         room = values[3]
         recent = self._db.recent
-        if room is None:
-            self._db.write_detached(insert, what=f"the {entry.type!r} log row")
-            return
-        if room in recent.rooms:
-            # A detached row may commit after a later delete of its room: it is then dropped, as the delete's
-            # cascade would have dropped it (the foreign key would refuse it).
-            self._db.write_detached(insert_unless_room_deleted, what=f"the {entry.type!r} log row")
+        if room is None or room in recent.rooms:
+            self._db.log_rows.add(values)  # committed with the other rows waiting (``log_rows.py``)
             return
         generation = recent.generation
         await self._db.write(checked_insert, relaxed=True)
