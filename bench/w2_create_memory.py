@@ -1,4 +1,4 @@
-"""W2: create_memory x N into 'messages' with a stub embedding, one room, sequential, durable commits.
+"""W2: create_memory x N into 'messages' with a stub embedding, one room, sequential, one commit each.
 
 Also measures the SQLite thread hand-off: one empty job round trip through the writer thread's queue +
 ``call_soon_threadsafe`` versus ``loop.run_in_executor`` on a one-thread pool.
@@ -71,8 +71,8 @@ async def run(n: int) -> None:
             "W2",
             n,
             seconds,
-            "SQLite (stdlib sqlite3, WAL, synchronous=FULL, one commit per memory), adapter.create_memory with "
-            "the 384-dim stub embedding computed in the loop; duplicate probe on (unique unset)",
+            "SQLite (stdlib sqlite3, WAL, synchronous=NORMAL with the WAL fsynced within 1 s, one commit per memory), "
+            "adapter.create_memory with the 384-dim stub embedding computed in the loop; duplicate probe on (unique unset)",
             p50_ms=round(percentile(latencies, 50), 3),
             p99_ms=round(percentile(latencies, 99), 3),
             handoff_us=round(ours, 1),

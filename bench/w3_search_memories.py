@@ -1,6 +1,6 @@
 """W3: search_memories(count=10, table 'messages', room) x Q over N memories (N = 10,000 and 100,000).
 
-The N memories are written as in W2 (create_memory with the stub embedding, durable commits), 100 writes in
+The N memories are written as in W2 (create_memory with the stub embedding, one commit each), 100 writes in
 flight at a time to shorten the setup; only the searches are timed. Also reports the vector index size.
 """
 
