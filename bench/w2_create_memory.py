@@ -72,7 +72,8 @@ async def run(n: int) -> None:
             n,
             seconds,
             "SQLite (stdlib sqlite3, WAL, synchronous=NORMAL with the WAL fsynced within 1 s, one commit per memory), "
-            "adapter.create_memory with the 384-dim stub embedding computed in the loop; duplicate probe on (unique unset)",
+            "adapter.create_memory with the 384-dim stub embedding computed in the loop; "
+            "duplicate probe on (unique unset)",
             p50_ms=round(percentile(latencies, 50), 3),
             p99_ms=round(percentile(latencies, 99), 3),
             handoff_us=round(ours, 1),
