@@ -441,7 +441,6 @@ class DatabaseMixin(SettingsMixin):
         if self.adapter is None:
             return
         try:
-            # the adapter checks the ids; validating the model first cost a few µs on each of ~5 rows a message
-            await self.adapter.log(Log.model_construct(entity_id=entity_id, room_id=room_id, type=type, body=body))
+            await self.adapter.log(Log(entity_id=entity_id, room_id=room_id, type=type, body=body))
         except StorageError:
             logging.getLogger("pyeliza.runtime").exception("could not write a %s log row", type)

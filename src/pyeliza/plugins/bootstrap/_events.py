@@ -44,9 +44,7 @@ async def _log(payload: EventPayload, log_type: str, body: dict[str, Any]) -> No
     entity_id = payload.get("entityId") or runtime.agent_id
     try:
         await adapter_of(runtime).log(
-            Log.model_construct(  # the adapter checks the ids
-                entity_id=entity_id, room_id=payload.get("roomId"), type=log_type, body=body, created_at=now_ms()
-            )
+            Log(entity_id=entity_id, room_id=payload.get("roomId"), type=log_type, body=body, created_at=now_ms())
         )
     except PyElizaError:
         logger.warning("could not write a %s log row", log_type, exc_info=True)

@@ -177,7 +177,7 @@ class EmbeddingGenerationService(Service):
         body = {"status": status, "memoryId": memory.id, "runId": request.run_id, "priority": request.priority, **extra}
         try:
             await adapter_of(self._runtime).log(
-                Log.model_construct(  # the adapter checks the ids
+                Log(
                     entity_id=self._runtime.agent_id,
                     room_id=memory.room_id,
                     type="embedding_event",
