@@ -130,7 +130,8 @@ class VectorIndex:
     def _set_vector(self, slot: int, vector: F32) -> None:
         self._matrix[slot] = vector
         self._prefix[slot] = vector[: self._prefix_width]
-        self._tail_norm[slot] = float(np.linalg.norm(vector[self._prefix_width :]))
+        tail = vector[self._prefix_width :]
+        self._tail_norm[slot] = math.sqrt(float(np.dot(tail, tail)))
 
     def extend(self, ids: list[str], matrix: F32, keys: list[RowKeys]) -> None:
         """Append new rows (already normalised) in bulk; used to load the index from the table in chunks."""
