@@ -18,21 +18,24 @@ NAME_PLACEHOLDER = re.compile(r"\{\{(name(?:10|[1-9]))\}\}")
 
 
 _MAX_SPLITS = 1024
+_MAX_SPLIT_CHARS = 4096
 _splits: dict[str, tuple[list[str], list[str]]] = {}
 
 
 def _split(text: str) -> tuple[list[str], list[str]]:
     """``text`` cut at its placeholders (literal, placeholder, literal, ...) and its distinct placeholders, sorted.
 
-    Remembered per text: prompts render the same few example texts with fresh names every time.
+    Remembered for short texts: prompts render the same few example texts with fresh names every time (a whole
+    prompt is rendered once and is not kept).
     """
     found = _splits.get(text)
     if found is None:
         pieces = NAME_PLACEHOLDER.split(text)
         found = (pieces, sorted(set(pieces[1::2])))
-        if len(_splits) >= _MAX_SPLITS:
-            _splits.clear()
-        _splits[text] = found
+        if len(text) <= _MAX_SPLIT_CHARS:
+            if len(_splits) >= _MAX_SPLITS:
+                _splits.clear()
+            _splits[text] = found
     return found
 
 
@@ -47,6 +50,8 @@ def _pick_names(count: int, chooser: random.Random) -> list[str]:
 
 def replace_name_placeholders(text: str, rng: random.Random | None = None) -> str:
     """Replace each ``{{nameN}}`` with a random first name, the same name for the same N, distinct per N."""
+    if "{{name" not in text:
+        return text
     pieces, found = _split(text)
     if not found:
         return text

@@ -77,6 +77,16 @@ def test_each_replacement_draws_distinct_names_afresh() -> None:
     assert replace_name_placeholders("no placeholders", rng) == "no placeholders"
 
 
+def test_whole_prompts_are_not_remembered_only_short_example_texts() -> None:
+    from pyeliza.prompts import names
+
+    before = len(names._splits)
+    for n in range(50):
+        compose_prompt({"n": n}, "{{n}} " + "long prompt text " * 400 + "{{name1}} and {{name2}}")
+        compose_prompt({"n": n}, "{{n}} a prompt without placeholders")
+    assert len(names._splits) <= before
+
+
 def test_compiled_templates_are_cached() -> None:
     assert compile_template("{{x}} cached") is compile_template("{{x}} cached")
 
