@@ -152,7 +152,7 @@ class StateMixin(ConnectionsMixin):
             selected_names.add(provider.name)
             entry = results_by_name[provider.name]
             provider_text = entry.get("text") or ""
-            if provider_text.strip():
+            if provider_text and not provider_text.isspace():
                 texts.append(provider_text)
             values.update(entry.get("values") or {})
         for name, entry in results_by_name.items():

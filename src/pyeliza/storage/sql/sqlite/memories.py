@@ -38,6 +38,10 @@ def _non_negative(value: int | None, what: str) -> int | None:
     return value
 
 
+_UPDATE_KEYS = 'SELECT agent_id, type, room_id, world_id, entity_id, "unique" FROM memories WHERE id = ?'
+"""What ``update_memory`` reads of the row it changes (not its content: a vector update is most updates)."""
+
+
 class MemoryStore(SqliteStore):
     __slots__ = ()
 
@@ -324,7 +328,7 @@ class MemoryStore(SqliteStore):
         vector = normalise(embedding) if embedding else None
 
         def job(tx: WriteTx) -> bool:
-            row = tx.conn.execute("SELECT * FROM memories WHERE id = ?", (memory_id,)).fetchone()
+            row = tx.conn.execute(_UPDATE_KEYS, (memory_id,)).fetchone()
             if row is None:
                 return False
             if content_text is not None:
