@@ -16,7 +16,7 @@ from pydantic import BeforeValidator
 
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _URI_SAFE = "-_.!~*'()"
-_URI_UNSAFE_ASCII = re.compile(r"[^A-Za-z0-9\-_.!~*'()]")
+_URI_UNSAFE_ASCII = re.compile(f"[^A-Za-z0-9{re.escape(_URI_SAFE)}]")
 
 
 def _encode_uri_component(text: str) -> str:
