@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pyeliza.storage import Database, DatabaseAdapter, open_database
+from pyeliza.storage.sql.sqlite import SqliteDatabase
 from pyeliza.types import Agent, Entity, Room, World, new_uuid
 
 BACKENDS = ["sqlite", "postgres"]
@@ -74,3 +75,10 @@ async def make_place(adapter: DatabaseAdapter) -> Place:
 @pytest.fixture
 async def place(adapter: DatabaseAdapter) -> Place:
     return await make_place(adapter)
+
+
+@pytest.fixture
+async def sqlite_database(tmp_path: Path) -> AsyncIterator[SqliteDatabase]:
+    """An open SQLite database in a fresh file, for the tests of the SQLite backend's own machinery."""
+    async with SqliteDatabase(str(tmp_path / "pyeliza.db")) as database:
+        yield database

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -16,13 +14,8 @@ from pyeliza.types import Agent, Content, Entity, Memory, Room, World, new_uuid
 
 
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[SqliteDatabase]:
-    db = SqliteDatabase(str(tmp_path / "recent.db"))
-    await db.open()
-    try:
-        yield db
-    finally:
-        await db.close()
+def database(sqlite_database: SqliteDatabase) -> SqliteDatabase:
+    return sqlite_database
 
 
 async def agent_in_room(database: SqliteDatabase) -> tuple[SqliteAdapter, str, str]:

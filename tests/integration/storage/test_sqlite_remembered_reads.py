@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -15,13 +13,8 @@ from pyeliza.types import Agent, Content, Entity, Memory, Room, Task, World, new
 
 
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[SqliteDatabase]:
-    db = SqliteDatabase(str(tmp_path / "remembered.db"))
-    await db.open()
-    try:
-        yield db
-    finally:
-        await db.close()
+def database(sqlite_database: SqliteDatabase) -> SqliteDatabase:
+    return sqlite_database
 
 
 @pytest.fixture

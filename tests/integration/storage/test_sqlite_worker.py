@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import Awaitable
 from pathlib import Path
 
 import pytest
@@ -16,13 +16,8 @@ from pyeliza.types import Agent, ChannelType, Content, Entity, Log, Memory, Room
 
 
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[SqliteDatabase]:
-    db = SqliteDatabase(str(tmp_path / "worker.db"))
-    await db.open()
-    try:
-        yield db
-    finally:
-        await db.close()
+def database(sqlite_database: SqliteDatabase) -> SqliteDatabase:
+    return sqlite_database
 
 
 async def agent_with_world(database: SqliteDatabase) -> tuple[SqliteAdapter, str]:
