@@ -157,6 +157,7 @@ class AgentStore(SqliteStore):
                 ).rowcount
                 == 1
             ),
+            stored=(encoded, expires_at),
         )
 
     async def delete_cache(self, key: str) -> bool:
@@ -165,11 +166,21 @@ class AgentStore(SqliteStore):
             key, lambda tx: tx.conn.execute("DELETE FROM cache WHERE key = ? AND agent_id = ?", args).rowcount == 1
         )
 
-    async def _cache_write(self, key: str, job: Callable[[WriteTx], bool]) -> bool:
-        """The cache table holds no memories and deletes nothing else: only the remembered read of ``key`` goes."""
+    async def _cache_write(
+        self, key: str, job: Callable[[WriteTx], bool], stored: tuple[str, int | None] | None = None
+    ) -> bool:
+        """The cache table holds no memories and deletes nothing else: only the remembered read of ``key`` changes.
+
+        ``stored``: the row the write leaves (value, expires_at), remembered once it committed, so the next
+        ``get_cache`` of the key (REFLECTION reads its marker after every reply) needs no read.
+        """
         remembered = _cache_key(self._agent_id, key)
-        self._db.recent.forget(remembered)
+        recent = self._db.recent
+        recent.forget(remembered)
         try:
-            return await self._db.write(job, keeps_recent=True)
+            result = await self._db.write(job, keeps_recent=True)
         finally:
-            self._db.recent.forget(remembered)
+            recent.forget(remembered)
+        if stored is not None:
+            recent.remember(remembered, stored, recent.generation)
+        return result
