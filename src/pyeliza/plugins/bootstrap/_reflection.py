@@ -39,6 +39,12 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("pyeliza.plugins.bootstrap")
 
+KNOWN_FACTS = 30
+"""How many of the room's newest unique facts the prompt lists (reference §7.5)."""
+FACTS_READ = 60
+"""How many newest facts are read to find them: a read the SQLite backend answers from memory (its window of a
+room's newest memories holds 64), where asking for unique ones only was a query for every reflection."""
+
 
 def marker_key(room_id: str) -> str:
     return f"{room_id}-reflection-last-processed"
@@ -139,11 +145,12 @@ async def _handler(
     responses: list[Memory] | None,
 ) -> ActionResult:
     adapter = adapter_of(runtime)
-    relationships, entities, known = await asyncio.gather(
+    relationships, entities, newest_facts = await asyncio.gather(
         adapter.get_relationships(message.entity_id),
         adapter.get_entities_for_room(message.room_id, True),
-        adapter.get_memories("facts", room_id=message.room_id, count=30, unique=True),
+        adapter.get_memories_by_room_ids("facts", [message.room_id], FACTS_READ, shared=True),
     )
+    known = [fact for fact in newest_facts if fact.unique][:KNOWN_FACTS]
     state = state or await runtime.compose_state(message, ["RECENT_MESSAGES"])
     values = {
         **state.values,
