@@ -18,6 +18,7 @@ from .parsing import parse_json_object
 _OPEN_TAG = re.compile(r"<([A-Za-z0-9_-]+)((?:\s[^<>]*)?)>")
 _THINK_BLOCK = re.compile(r"<think>.*?(?:</think>|$)", re.DOTALL | re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_FLAT_ELEMENT = re.compile(r"\s*<([A-Za-z0-9_-]+)>([^<]*)</\1>")
 _LIST_KEYS = frozenset({"actions", "providers", "evaluators"})
 DEFAULT_RAW_KEYS: frozenset[str] = frozenset({"text", "thought", "reasoning", "post", "message", "description"})
 """Keys whose content is prose: kept as text even when it contains markup."""
@@ -137,6 +138,22 @@ def _tree_of(text: str, elements: list[_Element], raw_keys: frozenset[str]) -> d
     return tree
 
 
+def _flat_tree(text: str) -> dict[str, Any] | None:
+    """The tree of ``text`` when it is only distinct leaf elements without attributes, separated by whitespace
+    (the usual model answer), read in one pass; ``None`` for anything else (the general parser decides)."""
+    tree: dict[str, Any] = {}
+    position = 0
+    while (element := _FLAT_ELEMENT.match(text, position)) is not None:
+        name = element.group(1)
+        if name in tree:
+            return None
+        tree[name] = unescape_xml(element.group(2)).strip()
+        position = element.end()
+    if not tree or text[position:].strip():
+        return None
+    return tree
+
+
 def parse_xml_tree(text: str | None, *, raw_keys: frozenset[str] = DEFAULT_RAW_KEYS) -> dict[str, Any] | None:
     """Parse a model's XML answer into nested dicts; repeated sibling tags become lists.
 
@@ -146,11 +163,16 @@ def parse_xml_tree(text: str | None, *, raw_keys: frozenset[str] = DEFAULT_RAW_K
     """
     if not text:
         return None
-    cleaned = _COMMENT.sub("", _THINK_BLOCK.sub("", text))
+    cleaned = _THINK_BLOCK.sub("", text) if "<think" in text.lower() else text
+    if "<!--" in cleaned:
+        cleaned = _COMMENT.sub("", cleaned)
     start = cleaned.find("<response>")
     end = cleaned.rfind("</response>")
     if start != -1 and end > start:
         cleaned = cleaned[start + len("<response>") : end]
+    flat = _flat_tree(cleaned)
+    if flat is not None:
+        return flat
     elements = _children(cleaned)
     if not elements:
         return None
