@@ -35,6 +35,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
@@ -179,7 +180,12 @@ def build_core_metadata() -> MetaData:
         Index("ix_memories_room", "room_id"),
         Index("ix_memories_world", "world_id"),
         Index("ix_memories_entity", "entity_id"),
-        Index("ix_memories_document", "document_id"),
+        Index(  # partial: messages have no document, and every index a message insert touches is a page it writes
+            "ix_memories_document_set",
+            "document_id",
+            sqlite_where=text("document_id IS NOT NULL"),
+            postgresql_where=text("document_id IS NOT NULL"),
+        ),
     )
     Table(
         "embeddings",
