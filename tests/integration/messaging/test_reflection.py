@@ -45,6 +45,21 @@ async def test_reflection_facts_are_found_by_a_later_message(agent: Agent) -> No
     assert "Bob has a cat named Pixel" in reply_prompt and "Bob lives in Lisbon" in reply_prompt
 
 
+async def test_a_later_reflection_lists_the_facts_already_known(agent: Agent) -> None:
+    runtime = agent.runtime
+    runtime.conversation_length = 4  # reflect once more than one message is new
+    conv = await Conversation.start(runtime, user_name="Bob")
+    agent.large.add(xml_reply("Nice."), xml_reply("Sure."))
+    agent.small.add(xml_reflection(facts=["Bob lives in Lisbon"]), xml_reflection())
+
+    await conv.say("I live in Lisbon.")
+    await conv.say("Tell me more.")
+
+    assert len(agent.small.calls) == 2
+    assert "- Bob lives in Lisbon" not in agent.small.prompts[0]
+    assert "- Bob lives in Lisbon" in agent.small.prompts[1]
+
+
 async def test_facts_provider_skips_the_embedding_call_without_facts(agent: Agent) -> None:
     calls: list[str] = []
     original = agent.runtime.use_model
