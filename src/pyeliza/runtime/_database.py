@@ -133,8 +133,10 @@ class DatabaseMixin(SettingsMixin):
     async def get_entities_by_ids(self, entity_ids: Sequence[str]) -> list[Entity]:
         return await self._require_adapter().get_entities_by_ids(entity_ids)
 
-    async def get_entities_for_room(self, room_id: str, include_components: bool = False) -> list[Entity]:
-        return await self._require_adapter().get_entities_for_room(room_id, include_components)
+    async def get_entities_for_room(
+        self, room_id: str, include_components: bool = False, *, shared: bool = False
+    ) -> list[Entity]:
+        return await self._require_adapter().get_entities_for_room(room_id, include_components, shared=shared)
 
     async def update_entity(self, entity: Entity) -> None:
         return await self._require_adapter().update_entity(entity)

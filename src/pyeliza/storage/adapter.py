@@ -94,7 +94,12 @@ class DatabaseAdapter(Protocol):
 
     # -- entities and components -----------------------------------------------------------------------
     async def get_entities_by_ids(self, entity_ids: Sequence[str]) -> list[Entity]: ...
-    async def get_entities_for_room(self, room_id: str, include_components: bool = False) -> list[Entity]: ...
+    async def get_entities_for_room(
+        self, room_id: str, include_components: bool = False, *, shared: bool = False
+    ) -> list[Entity]:
+        """The room's participants. ``shared=True`` is a promise to only look at them, as for
+        ``get_memories_by_room_ids``."""
+
     async def create_entities(self, entities: Sequence[Entity]) -> bool:
         """Insert-or-ignore in bulk; ``agent_id`` defaults to this agent."""
 

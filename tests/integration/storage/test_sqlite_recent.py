@@ -174,3 +174,27 @@ async def test_shared_reads_are_read_only_snapshots_and_copies_stay_the_callers(
     copy.content.text = "the caller's own"
     assert first.content.text == "m2"
     await assert_reads_match(adapter, room_id)
+
+
+async def test_shared_entity_reads_are_decoded_once_and_follow_writes(database: SqliteDatabase) -> None:
+    from pydantic import ValidationError
+
+    adapter, _, room_id = await agent_in_room(database)
+    user = Entity(id=new_uuid(), names=["Ann"], metadata={"source": "test"})
+    assert await adapter.create_entities([user])
+    assert await adapter.add_participants_room([adapter.agent_id, user.id or ""], room_id)
+
+    first = await adapter.get_entities_for_room(room_id, True, shared=True)
+    again = await adapter.get_entities_for_room(room_id, True, shared=True)
+    ann = next(e for e in first if e.id == user.id)
+    assert sorted(e.names[0] for e in first) == ["Ann", "Recent"]
+    assert ann in again and all(a is b for a, b in zip(first, again, strict=True)) and first is not again
+    with pytest.raises(ValidationError, match="frozen"):
+        ann.names = ["changed"]
+    own = next(e for e in await adapter.get_entities_for_room(room_id, True) if e.id == user.id)
+    own.names.append("the caller's own")
+    assert ann.names == ["Ann"]
+
+    await adapter.update_entity(Entity(id=user.id, names=["Ann B."], metadata={"source": "test"}))
+    after = await adapter.get_entities_for_room(room_id, True, shared=True)
+    assert sorted(e.names[0] for e in after) == ["Ann B.", "Recent"]

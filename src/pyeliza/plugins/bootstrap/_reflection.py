@@ -147,7 +147,7 @@ async def _handler(
     adapter = adapter_of(runtime)
     relationships, entities, newest_facts = await asyncio.gather(
         adapter.get_relationships(message.entity_id),
-        adapter.get_entities_for_room(message.room_id, True),
+        adapter.get_entities_for_room(message.room_id, True, shared=True),
         adapter.get_memories_by_room_ids("facts", [message.room_id], FACTS_READ, shared=True),
     )
     known = [fact for fact in newest_facts if fact.unique][:KNOWN_FACTS]

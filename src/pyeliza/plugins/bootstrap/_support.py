@@ -52,7 +52,9 @@ async def all_worlds(runtime: AgentRuntime) -> list[World]:
 
 async def room_entities(runtime: AgentRuntime, room_id: str) -> list[Entity]:
     adapter = adapter_of(runtime)
-    return await shared(runtime, ("entities", room_id), lambda: adapter.get_entities_for_room(room_id, True))
+    return await shared(
+        runtime, ("entities", room_id), lambda: adapter.get_entities_for_room(room_id, True, shared=True)
+    )
 
 
 async def room_tasks(runtime: AgentRuntime, room_id: str, tags: Sequence[str]) -> list[Task]:

@@ -175,8 +175,8 @@ def agent_from_row(row: Row) -> Agent:
     return Agent.model_validate(data)
 
 
-def entity_from_row(row: Row, components: list[Component] | None = None) -> Entity:
-    return Entity(
+def entity_from_row(row: Row, components: list[Component] | None = None, model: type[Entity] = Entity) -> Entity:
+    return model(
         id=str(row["id"]),
         agent_id=str(row["agent_id"]),
         names=list(load_json(row["names"]) or []),

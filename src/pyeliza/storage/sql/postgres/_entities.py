@@ -39,7 +39,10 @@ class EntityStore(StoreBase):
         entities = sorted((entity_from_row(row) for row in rows), key=lambda e: order.get(e.id or "", 0))
         return await self._with_components(entities)
 
-    async def get_entities_for_room(self, room_id: str, include_components: bool = False) -> list[Entity]:
+    async def get_entities_for_room(
+        self, room_id: str, include_components: bool = False, *, shared: bool = False
+    ) -> list[Entity]:
+        """Fresh entities (``shared`` changes nothing: this backend keeps no decoded rows)."""
         rows = await self._pool.fetch(
             "read the entities of a room",
             "SELECT e.* FROM entities e WHERE e.id IN (SELECT entity_id FROM participants WHERE room_id = $1) "

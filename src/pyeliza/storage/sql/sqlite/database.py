@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .adapter import SqliteAdapter
 
 T = TypeVar("T")
+V = TypeVar("V")
 logger = logging.getLogger("pyeliza.storage.sqlite")
 BUSY_TIMEOUT_MS = 5000
 LOAD_CHUNK_ROWS = 4096
@@ -183,6 +184,14 @@ class SqliteDatabase:
         if not counted_up or (quiet and recent.inserting == 0):
             recent.remember(key, rows, generation)
         return rows  # type: ignore[no-any-return]
+
+    async def read_shared(
+        self, key: Hashable, job: Callable[[sqlite3.Connection], T], decode: Callable[[T], tuple[V, ...]]
+    ) -> list[V]:
+        """``decode(read_remembered(key, job))`` for a reader that only looks: ``decode`` makes read-only
+        snapshots, made once per remembered result and shared by such readers (each gets its own list)."""
+        rows = await self.read_remembered(key, job)
+        return list(self.recent.decoded(key, rows, decode))
 
     async def write(
         self,

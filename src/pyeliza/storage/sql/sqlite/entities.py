@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
+from pydantic import ConfigDict
+
 from ....errors import InvalidInputError
 from ....types import Component, Entity, new_uuid, now_ms
 from ..codec import (
@@ -17,6 +19,12 @@ from ..codec import (
 )
 from .database import WriteTx
 from .store import SqliteStore, chunks, placeholders, require_row
+
+
+class _ReadOnlyEntity(Entity):
+    """A room's entity shared by the readers that only look (``shared=True``): assigning to it raises."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 def _names(entity: Entity) -> list[str]:
@@ -61,7 +69,9 @@ class EntityStore(SqliteStore):
 
         return await self._db.read(job)
 
-    async def get_entities_for_room(self, room_id: str, include_components: bool = False) -> list[Entity]:
+    async def get_entities_for_room(
+        self, room_id: str, include_components: bool = False, *, shared: bool = False
+    ) -> list[Entity]:
         room = check_id(room_id, "room_id")
 
         def job(conn: sqlite3.Connection) -> tuple[tuple[sqlite3.Row, ...], tuple[sqlite3.Row, ...]]:
@@ -74,11 +84,18 @@ class EntityStore(SqliteStore):
             )
             return rows, (_component_rows(conn, [r["id"] for r in rows]) if include_components else ())
 
-        rows, component_rows = await self._db.read_remembered(("entities of room", room, include_components), job)
-        if not include_components:
-            return [entity_from_row(r) for r in rows]
-        components = _by_entity([r["id"] for r in rows], component_rows)
-        return [entity_from_row(r, components[r["id"]]) for r in rows]
+        def decode(found: tuple[tuple[sqlite3.Row, ...], tuple[sqlite3.Row, ...]]) -> tuple[Entity, ...]:
+            rows, component_rows = found
+            model = _ReadOnlyEntity if shared else Entity
+            if not include_components:
+                return tuple(entity_from_row(r, model=model) for r in rows)
+            components = _by_entity([r["id"] for r in rows], component_rows)
+            return tuple(entity_from_row(r, components[r["id"]], model) for r in rows)
+
+        key = ("entities of room", room, include_components)
+        if shared:
+            return await self._db.read_shared(key, job, decode)
+        return list(decode(await self._db.read_remembered(key, job)))
 
     async def create_entities(self, entities: Sequence[Entity]) -> bool:
         now = now_ms()

@@ -138,11 +138,12 @@ class _Window:
 class RecentMemories:
     """Per (agent, table, room) windows of the newest memories (without vectors); see the module docstring."""
 
-    __slots__ = ("_remembered", "_windows", "generation", "inserting", "rooms")
+    __slots__ = ("_decoded", "_remembered", "_windows", "generation", "inserting", "rooms")
 
     def __init__(self) -> None:
         self._windows: dict[Key, _Window] = {}
         self._remembered: dict[Hashable, Any] = {}
+        self._decoded: dict[Hashable, tuple[Any, tuple[Any, ...]]] = {}
         self.generation = 0
         self.inserting = 0
         """``create_memory`` calls submitted and not finished (see ``read_remembered(counted_up=True)``)."""
@@ -153,6 +154,7 @@ class RecentMemories:
     def clear(self) -> None:
         self._windows.clear()
         self._remembered.clear()
+        self._decoded.clear()
         self.rooms.clear()
         self.generation += 1
 
@@ -165,9 +167,21 @@ class RecentMemories:
         if generation == self.generation and len(self._remembered) < MAX_REMEMBERED:
             self._remembered[key] = rows
 
+    def decoded(self, key: Hashable, rows: Any, decode: Callable[[Any], tuple[Any, ...]]) -> tuple[Any, ...]:
+        """``decode(rows)``, made once while ``rows`` are the ones remembered under ``key`` (read-only snapshots
+        for readers that only look: the conversation's senders, rooms and worlds of every composition)."""
+        kept = self._decoded.get(key)
+        if kept is not None and kept[0] is rows:
+            return kept[1]
+        value = decode(rows)
+        if self._remembered.get(key) is rows and len(self._decoded) < MAX_REMEMBERED:
+            self._decoded[key] = (rows, value)
+        return value
+
     def forget(self, key: Hashable) -> None:
         """A write changed what ``key`` names: drop it, and keep no read that overlapped the write."""
         self._remembered.pop(key, None)
+        self._decoded.pop(key, None)
         self.generation += 1
 
     def room_exists(self, room_id: str, generation: int) -> None:
