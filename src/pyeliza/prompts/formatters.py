@@ -78,17 +78,19 @@ def format_message(message: Memory, names: dict[str, str], now: int | None = Non
     same conversation again: those renderings are remembered.
     """
     name = names.get(message.entity_id, UNKNOWN_USER)
-    created = message.created_at if message.created_at is not None else (now if now is not None else now_ms())
+    created = message.created_at
+    if created is None:
+        created = now if now is not None else now_ms()
+        return _render(message, name, created, format_timestamp(created, now))
     ago = format_timestamp(created, now)
-    if message.created_at is None or not message.model_config.get("frozen"):
-        return _render(message, name, created, ago)
     kept = _rendered.get(id(message))
     if kept is not None and kept[0] is message and kept[1] == name and kept[2] == ago:
         return kept[3]
     text = _render(message, name, created, ago)
-    if len(_rendered) >= _MAX_RENDERED:
-        _rendered.clear()
-    _rendered[id(message)] = (message, name, ago, text)
+    if message.model_config.get("frozen"):
+        if len(_rendered) >= _MAX_RENDERED:
+            _rendered.clear()
+        _rendered[id(message)] = (message, name, ago, text)
     return text
 
 
@@ -112,8 +114,8 @@ def format_messages(messages: Sequence[Memory], entities: Sequence[Entity], *, n
     """Messages given newest-first, rendered oldest-first, one block per message (the input is not mutated)."""
     names = _names_by_id(entities)
     now = now if now is not None else now_ms()
-    blocks = (format_message(message, names, now) for message in reversed(messages) if message.entity_id)
-    return "\n".join(block for block in blocks if block)
+    blocks = [format_message(message, names, now) for message in reversed(messages) if message.entity_id]
+    return "\n".join([block for block in blocks if block])
 
 
 def format_posts(
