@@ -1,16 +1,20 @@
-"""Pure pieces of the bootstrap plugin: YES/NO parsing, role permissions, the embedding queue, shared reads."""
+"""Pure pieces of the bootstrap plugin: YES/NO parsing, role permissions, the embedding queue, shared reads,
+character example rendering."""
 
 from __future__ import annotations
 
 import asyncio
+import random
+import re
 
 import pytest
 
 from pyeliza.plugins.bootstrap._shared_reads import SharedReads
 from pyeliza.plugins.bootstrap.actions._roles import may_assign
 from pyeliza.plugins.bootstrap.actions._room_state import strict_yes_no
+from pyeliza.plugins.bootstrap.providers._character import character_values
 from pyeliza.plugins.bootstrap.services._embeddings import EmbeddingQueue, EmbeddingRequest
-from pyeliza.types import Content, Memory, new_uuid
+from pyeliza.types import Character, Content, Memory, new_uuid
 
 
 @pytest.mark.parametrize(
@@ -117,3 +121,27 @@ def test_nested_items_accepts_every_shape_of_the_tree() -> None:
     assert nested_items({"facts": [one]}, "facts", "fact") == [one]
     assert nested_items({"facts": "raw text"}, "facts", "fact") == []
     assert nested_items(None, "facts", "fact") == []
+
+
+def test_character_examples_fill_each_placeholder_with_one_token_per_conversation() -> None:
+    character = Character.model_validate(
+        {
+            "name": "Eliza",
+            "bio": "A listener.",
+            "messageExamples": [
+                [
+                    {"name": "{{name1}}", "content": {"text": "I am {{name1}}, this is {{name2}}."}},
+                    {"name": "Eliza", "content": {"text": "Hello {{name1}}.", "actions": ["REPLY"]}},
+                ]
+            ],
+        }
+    )
+    examples = character_values(character, False, random.Random(7))["characterMessageExamples"]
+    match = re.fullmatch(
+        r"# Example Conversations for Eliza\n(\w{6}): I am (\w{6}), this is (\w{6})\.\n"
+        r"Eliza: Hello (\w{6})\. \(actions: REPLY\)",
+        examples,
+    )
+    assert match is not None, examples
+    first, again, second, greeted = match.groups()
+    assert first == again == greeted != second

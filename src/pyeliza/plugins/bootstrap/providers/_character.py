@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import random
+import re
 import string
 from typing import TYPE_CHECKING
 
 from ....prompts._random import SHARED
+from ....prompts.names import NAME_PLACEHOLDER
 from ....types import ChannelType, Character, Memory, Provider, ProviderResult, State
 from .._support import room_by_id
 
@@ -16,22 +18,27 @@ if TYPE_CHECKING:
 _POST_ROOMS = frozenset({ChannelType.FEED.value, ChannelType.THREAD.value})
 
 
-def _random_name(rng: random.Random) -> str:
-    return "".join(rng.choice(string.ascii_letters) for _ in range(6))
-
-
 def _message_examples(character: Character, rng: random.Random) -> str:
+    """Up to five example conversations in random order; each ``{{nameN}}`` becomes a random 6-letter token, the
+    same one within a conversation (made only for the placeholders a conversation uses)."""
     conversations = list(character.message_examples or [])
     rng.shuffle(conversations)
     rendered: list[str] = []
     for conversation in conversations[:5]:
-        names = {f"{{{{name{i}}}}}": _random_name(rng) for i in range(1, 11)}
+        tokens: dict[str, str] = {}
+
+        def token(match: re.Match[str], tokens: dict[str, str] = tokens) -> str:
+            found = tokens.get(match.group(1))
+            if found is None:
+                found = tokens[match.group(1)] = "".join(rng.choices(string.ascii_letters, k=6))
+            return found
+
         lines: list[str] = []
         for example in conversation:
-            name = names.get(example.name, example.name)
+            name = NAME_PLACEHOLDER.sub(token, example.name) if "{{" in example.name else example.name
             text = example.content.text or ""
-            for placeholder, value in names.items():
-                text = text.replace(placeholder, value)
+            if "{{" in text:
+                text = NAME_PLACEHOLDER.sub(token, text)
             actions = example.content.actions or []
             lines.append(f"{name}: {text}" + (f" (actions: {', '.join(actions)})" if actions else ""))
         rendered.append("\n".join(lines))
