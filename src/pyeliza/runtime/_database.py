@@ -267,6 +267,9 @@ class DatabaseMixin(SettingsMixin):
     async def get_all_worlds(self) -> list[World]:
         return await self._require_adapter().get_all_worlds()
 
+    async def get_worlds_owned_by(self, entity_id: str) -> list[World]:
+        return await self._require_adapter().get_worlds_owned_by(entity_id)
+
     async def update_world(self, world: World) -> None:
         return await self._require_adapter().update_world(world)
 

@@ -9,7 +9,7 @@ from typing import Any
 from pyeliza.plugins.bootstrap import EmbeddingGenerationService
 from pyeliza.runtime import AgentRuntime
 from pyeliza.testing import Conversation, xml_reply, xml_response
-from pyeliza.types import Content, EventType, ModelType, Role, World
+from pyeliza.types import Content, EventType, ModelType, Role, World, new_uuid
 
 from .conftest import Agent
 
@@ -139,3 +139,22 @@ async def test_a_hanging_embedding_model_never_delays_the_reply(agent: Agent) ->
     await service.wait_idle()
     stored = await runtime.get_memory_by_id(user_message.id or "")
     assert stored is not None and stored.embedding is not None and stored.embedding[0] > 0.99
+
+
+async def test_a_dm_shows_the_settings_of_the_world_its_sender_owns_elsewhere(agent: Agent) -> None:
+    runtime = agent.runtime
+    conv = await Conversation.start(runtime, user_name="Owner")
+    owned = World(
+        id=await runtime.create_world(World(id=new_uuid(), name="placeholder")),
+        name="Moon Base",
+        metadata={
+            "ownership": {"ownerId": conv.user_id},
+            "settings": {"SERVER_NAME": {"name": "Server name", "description": "What to call it", "required": True}},
+        },
+    )
+    await runtime.update_world(owned)
+    message = conv.message("hello")
+    state = await runtime.compose_state(message, ["SETTINGS"], only_include=True)
+    assert "PRIORITY TASK: Onboarding" in state.text and "SERVER_NAME: Not set (Required)" in state.text
+    actions = await runtime.compose_state(message, ["ACTIONS"], only_include=True)
+    assert "UPDATE_SETTINGS" in actions.values["actionNames"]

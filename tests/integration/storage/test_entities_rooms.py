@@ -109,6 +109,20 @@ async def test_worlds(adapter: DatabaseAdapter) -> None:
     assert await adapter.get_world(world_id) is None
 
 
+async def test_worlds_owned_by_an_entity(adapter: DatabaseAdapter) -> None:
+    owner, other = new_uuid(), new_uuid()
+    first = await adapter.create_world(World(id=new_uuid(), metadata={"ownership": {"ownerId": owner}}))
+    await adapter.create_world(World(id=new_uuid(), metadata={"ownership": {"ownerId": other}}))
+    await adapter.create_world(World(id=new_uuid(), metadata={"roles": {owner: "OWNER"}}))
+    second = await adapter.create_world(World(id=new_uuid(), metadata={"ownership": {"ownerId": owner}, "x": 1}))
+    assert {w.id for w in await adapter.get_worlds_owned_by(owner)} == {first, second}
+    await adapter.update_world(World(id=first, metadata={"ownership": {"ownerId": other}}))
+    assert [w.id for w in await adapter.get_worlds_owned_by(owner)] == [second]
+    assert await adapter.get_worlds_owned_by(new_uuid()) == []
+    with pytest.raises(InvalidInputError):
+        await adapter.get_worlds_owned_by("not-a-uuid")
+
+
 async def test_rooms(adapter: DatabaseAdapter, place: Place) -> None:
     second = Room(id=new_uuid(), name="dm", type=ChannelType.DM, world_id=place.world_id, channel_id="c1")
     ids = await adapter.create_rooms([second, Room(id=place.room_id, name="ignored")])

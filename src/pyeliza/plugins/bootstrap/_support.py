@@ -46,8 +46,9 @@ async def agent_room_state(runtime: AgentRuntime, room_id: str) -> str | None:
     )
 
 
-async def all_worlds(runtime: AgentRuntime) -> list[World]:
-    return await shared(runtime, ("worlds",), adapter_of(runtime).get_all_worlds)
+async def worlds_owned_by(runtime: AgentRuntime, entity_id: str) -> list[World]:
+    adapter = adapter_of(runtime)
+    return await shared(runtime, ("worlds owned by", entity_id), lambda: adapter.get_worlds_owned_by(entity_id))
 
 
 async def room_entities(runtime: AgentRuntime, room_id: str) -> list[Entity]:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ....prompts import add_header
 from ....types import ChannelType, Memory, Provider, ProviderResult, State, World
-from .._support import all_worlds, channel_type_of, room_tasks, sender_name, world_of_room
+from .._support import channel_type_of, room_tasks, sender_name, world_of_room, worlds_owned_by
 
 if TYPE_CHECKING:
     from ....runtime import AgentRuntime
@@ -32,7 +32,7 @@ async def owned_world(runtime: AgentRuntime, entity_id: str, room_world: World |
     """The world the entity owns that has settings (the room's world first)."""
     if room_world is not None and owner_of(room_world) == entity_id:
         return room_world
-    owned = [w for w in await all_worlds(runtime) if owner_of(w) == entity_id]
+    owned = await worlds_owned_by(runtime, entity_id)
     with_settings = [w for w in owned if world_settings(w)]
     candidates = with_settings or owned
     return candidates[0] if candidates else None

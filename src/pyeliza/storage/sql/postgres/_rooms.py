@@ -49,6 +49,16 @@ class RoomStore(StoreBase):
         )
         return [world_from_row(row) for row in rows]
 
+    async def get_worlds_owned_by(self, entity_id: str) -> list[World]:
+        rows = await self._pool.fetch(
+            "list the worlds an entity owns",
+            "SELECT * FROM worlds WHERE agent_id = $1 AND metadata->'ownership'->>'ownerId' = $2 "
+            "ORDER BY created_at, id",
+            self._agent,
+            check_id(entity_id, "entity_id"),
+        )
+        return [world_from_row(row) for row in rows]
+
     async def update_world(self, world: World) -> None:
         await self._pool.execute(
             "update world",

@@ -66,6 +66,20 @@ class RoomStore(SqliteStore):
         )
         return [world_from_row(r) for r in rows]
 
+    async def get_worlds_owned_by(self, entity_id: str) -> list[World]:
+        args = (self._agent_id, check_id(entity_id, "entity_id"))
+        rows = await self._db.read_remembered(
+            ("worlds owned by", *args),
+            lambda c: tuple(
+                c.execute(
+                    "SELECT * FROM worlds WHERE agent_id = ? AND json_extract(metadata, '$.ownership.ownerId') = ? "
+                    "ORDER BY created_at, id",
+                    args,
+                )
+            ),
+        )
+        return [world_from_row(r) for r in rows]
+
     async def update_world(self, world: World) -> None:
         world_id = check_id(world.id, "world.id")
         values = (
