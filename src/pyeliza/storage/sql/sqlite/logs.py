@@ -24,7 +24,7 @@ class LogStore(SqliteStore):
         """Insert a log row. A row without an id gets a time-ordered one, so the primary-key index grows at its end
         (a random id dirtied a random index page per row, and each commit writes every dirty page to the WAL)."""
         values = (
-            check_id(entry.id or new_ordered_uuid(), "log.id"),
+            check_id(entry.id, "log.id") if entry.id else new_ordered_uuid(),
             self._agent_id,
             check_id(entry.entity_id, "log.entity_id"),
             check_optional_id(entry.room_id, "log.room_id"),
