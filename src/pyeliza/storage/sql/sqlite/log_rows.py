@@ -2,12 +2,15 @@
 
 A message writes five log rows. As one detached job each, every row cost a job on the event loop thread, a
 job on the writer thread and a statement (with its hand-over of the GIL); now the rows queued until the writer
-gets to them go in with multi-row ``INSERT ... SELECT ... FROM (VALUES ...)`` statements.
+gets to them go in with one ``executemany``.
 
 The batch is shared by the event loop thread (which adds rows) and the writer thread (which takes them), hence
 the lock. A row is kept only while its room exists: the batch may commit after a later delete of the room, and
-the delete's cascade would have dropped the row anyway. When a statement fails (a row naming a deleted agent),
-its rows are inserted one by one and only the failing ones are lost, each with its own log line.
+the delete's cascade would have dropped the row anyway. So when a row fails its foreign keys, the batch goes
+back to its savepoint and in again with multi-row ``INSERT ... SELECT ... FROM (VALUES ...) WHERE <room exists>``
+statements (20 % slower per row than ``executemany``, hence only then); when one of those fails too (a row
+naming a deleted agent), its rows are inserted one by one and only the failing ones are lost, each with its
+own log line.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ def _statement(count: int) -> str:
 
 
 _FULL_STATEMENT = _statement(ROWS_PER_STATEMENT)
+_PLAIN_INSERT = f"INSERT INTO logs ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
 
 
 class LogRowBatch:
@@ -83,13 +87,27 @@ class _Insert:
         if self._rows is None:
             self._rows = self._batch.take()
         rows = self._rows
-        for start in range(0, len(rows), ROWS_PER_STATEMENT):
-            part = rows[start : start + ROWS_PER_STATEMENT]
-            statement = _FULL_STATEMENT if len(part) == ROWS_PER_STATEMENT else _statement(len(part))
-            try:
-                tx.conn.execute(statement, [value for row in part for value in row])
-            except sqlite3.IntegrityError:
-                _insert_one_by_one(tx.conn, part)
+        conn = tx.conn
+        conn.execute("SAVEPOINT log_rows")
+        try:
+            conn.executemany(_PLAIN_INSERT, rows)
+        except sqlite3.IntegrityError:  # a row of a room or agent deleted meanwhile: keep the others
+            conn.execute("ROLLBACK TO log_rows")
+            conn.execute("RELEASE log_rows")
+            _insert_filtered(conn, rows)
+            return
+        conn.execute("RELEASE log_rows")
+
+
+def _insert_filtered(conn: sqlite3.Connection, rows: Sequence[LogRow]) -> None:
+    """Insert ``rows`` leaving out those of deleted rooms; a row failing otherwise is logged and left out."""
+    for start in range(0, len(rows), ROWS_PER_STATEMENT):
+        part = rows[start : start + ROWS_PER_STATEMENT]
+        statement = _FULL_STATEMENT if len(part) == ROWS_PER_STATEMENT else _statement(len(part))
+        try:
+            conn.execute(statement, [value for row in part for value in row])
+        except sqlite3.IntegrityError:
+            _insert_one_by_one(conn, part)
 
 
 def _insert_one_by_one(conn: sqlite3.Connection, rows: Sequence[LogRow]) -> None:
