@@ -18,11 +18,12 @@ The same drops forget ``rooms``, the rooms known to exist, whose log rows are wr
 worlds, participants, entities, tasks, relationships), of cache entries and of room counts, kept under a key
 naming the query (``SqliteDatabase.read_remembered``).
 The writes that keep the windows and touch remembered data maintain it themselves: ``create_memory`` counts
-the new memory into its room's remembered counts, ``set_cache`` forgets its key. Everything here runs on the
-event loop thread. The memories handed out are copies: a caller may change them; remembered rows are
-immutable and decoded afresh for every caller. A reader that only looks (``shared=True``, the conversation read
-of every composition) gets read-only snapshots instead, made once per memory and shared: assigning to one
-raises, and copying 32 memories per composition was an eighth of a W5 message's instructions.
+the new memory into its room's remembered counts, ``set_cache`` remembers the row it wrote. Everything here runs
+on the event loop thread. The memories handed out are copies: a caller may change them; remembered rows are
+immutable and decoded afresh for every caller. A reader that only looks (``shared=True``, the conversation and
+entities read of every composition) gets read-only snapshots instead, made once per memory (per remembered read
+of entities) and shared: assigning to one raises, and copying 32 memories per composition was an eighth of a W5
+message's instructions.
 """
 
 from __future__ import annotations
@@ -169,7 +170,7 @@ class RecentMemories:
 
     def decoded(self, key: Hashable, rows: Any, decode: Callable[[Any], tuple[Any, ...]]) -> tuple[Any, ...]:
         """``decode(rows)``, made once while ``rows`` are the ones remembered under ``key`` (read-only snapshots
-        for readers that only look: the conversation's senders, rooms and worlds of every composition)."""
+        for readers that only look, such as the room's entities every composition reads)."""
         kept = self._decoded.get(key)
         if kept is not None and kept[0] is rows:
             return kept[1]
